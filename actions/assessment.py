@@ -1,0 +1,45 @@
+"""The assessment: triage, possible causes with the reasons, next steps."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.conversation import all_findings, end_interview
+from bot.interview import INTERVIEW_ORDER
+from bot.knowledge import load_knowledge_base
+from bot.reasoning import assess
+from bot.replies import MAX_CAUSES, assessment_reply, emergency_reply
+
+NOTHING_YET = ("I don't know enough yet to share any thoughts. Tell me what you feel in your feet, where, "
+               "and for how long, and I'll ask a few short questions.")
+
+
+class ActionGiveAssessment(Action):
+    def name(self) -> Text:
+        return "action_give_assessment"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        findings = all_findings(tracker)
+        if not len(findings):
+            dispatcher.utter_message(text=NOTHING_YET)
+            return end_interview(tracker)
+        kb = load_knowledge_base()
+        assessment = assess(findings, screen_positive=tracker.get_slot("red_flag_screen") == "present")
+        if assessment.triage_level == "emergency":
+            reply = emergency_reply(assessment.red_flags, kb)
+        else:
+            partial = any(tracker.get_slot(slot) is None for slot in INTERVIEW_ORDER)
+            reply = assessment_reply(assessment, kb, partial=partial)
+        dispatcher.utter_message(text=reply.text, json_message=reply.payload)
+        return [
+            SlotSet("triage_level", assessment.triage_level),
+            SlotSet("possible_causes", [m.cause for m in assessment.top(MAX_CAUSES)]),
+            SlotSet("red_flags", list(assessment.red_flags)),
+            *end_interview(tracker),
+        ]

@@ -1,0 +1,35 @@
+"""The emergency reply, predicted by bot.graph.red_flag_policy before anything else."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.conversation import all_findings, end_interview, latest_findings, latest_intent
+from bot import red_flags
+from bot.knowledge import load_knowledge_base
+from bot.replies import emergency_reply
+
+
+class ActionEmergency(Action):
+    def name(self) -> Text:
+        return "action_emergency"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        conversation = all_findings(tracker)
+        flags = red_flags.emergency_flags(
+            latest_findings(tracker), conversation, latest_intent(tracker), tracker.get_slot("requested_slot")
+        ) or red_flags.detect(conversation)
+        reply = emergency_reply(flags, load_knowledge_base())
+        dispatcher.utter_message(text=reply.text, json_message=reply.payload)
+        known = tracker.get_slot("red_flags") or []
+        return [
+            SlotSet("triage_level", "emergency"),
+            SlotSet("red_flags", known + [f for f in flags if f not in known]),
+            *end_interview(tracker),
+        ]

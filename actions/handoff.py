@@ -1,0 +1,28 @@
+"""Requests for a person: point to a clinician (the contact is configurable)."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.settings import Settings
+
+
+class ActionHandoff(Action):
+    def name(self) -> Text:
+        return "action_handoff"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        contact = Settings.from_env().human_contact
+        dispatcher.utter_message(
+            text=(
+                "I can't connect you to a person from here. For advice about your symptoms, please contact "
+                f"{contact}. If it is an emergency, call your local emergency number now."
+            )
+        )
+        return []

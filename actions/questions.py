@@ -1,0 +1,31 @@
+"""Educational questions, answered from the knowledge base at any point."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.conversation import latest_entities, latest_intent
+from bot import questions
+from bot.knowledge import load_knowledge_base
+
+
+class ActionAnswerQuestion(Action):
+    def name(self) -> Text:
+        return "action_answer_question"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[EventType]:
+        text = questions.answer(
+            intent=latest_intent(tracker),
+            text=(tracker.latest_message or {}).get("text") or "",
+            entities=latest_entities(tracker),
+            possible_causes=tracker.get_slot("possible_causes"),
+            kb=load_knowledge_base(),
+        )
+        dispatcher.utter_message(text=text)
+        return []

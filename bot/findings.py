@@ -1,0 +1,144 @@
+"""What the person has told us, as findings with their assertion status.
+
+A finding is one entity value the person mentioned ("risk_factor: diabetes"),
+with the words they used, whether they denied it, and whose it is. Only
+findings that are present for the person themselves count as evidence; denied
+ones count against a cause; someone else's never count at all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
+
+from bot.nlp.duration import to_weeks
+
+PATIENT = "patient"
+
+
+@dataclass(frozen=True)
+class Finding:
+    entity: str
+    value: str
+    text: str  # the person's own words, quoted back as evidence
+    negated: bool = False
+    experiencer: str = PATIENT
+
+    @property
+    def present(self) -> bool:
+        return not self.negated and self.experiencer == PATIENT
+
+    @property
+    def denied(self) -> bool:
+        return self.negated and self.experiencer == PATIENT
+
+    @property
+    def key(self) -> str:
+        return f"{self.entity}:{self.value}"
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One user message: its text, its parsed entities and the interview
+    answers (slot -> value) the assistant took from it."""
+
+    text: str
+    entities: Tuple[Mapping[str, Any], ...] = ()
+    answers: Tuple[Tuple[str, Any], ...] = ()
+    intent: Optional[str] = None
+
+
+#: Interview slots whose value is itself an entity value.
+SLOT_ENTITIES = {
+    "body_part": "body_part",
+    "laterality": "laterality",
+    "onset": "onset",
+    "duration": "duration",
+    "progression": "progression",
+    "risk_factors": "risk_factor",
+}
+UNKNOWN = "unknown"
+
+
+def finding_from_entity(text: str, entity: Mapping[str, Any]) -> Optional[Finding]:
+    name, value = entity.get("entity"), entity.get("value")
+    if not isinstance(name, str) or not isinstance(value, str) or not value:
+        return None
+    start, end = entity.get("start"), entity.get("end")
+    words = text[start:end] if isinstance(start, int) and isinstance(end, int) else value
+    return Finding(
+        entity=name,
+        value=value,
+        text=words.strip() or value,
+        negated=bool(entity.get("negated", False)),
+        experiencer=str(entity.get("experiencer") or PATIENT),
+    )
+
+
+def findings_from_answers(text: str, answers: Iterable[Tuple[str, Any]]) -> List[Finding]:
+    """Interview answers the person gave in plain words ("both", "no") become
+    findings too, quoted with the whole answer."""
+    found: List[Finding] = []
+    for slot, value in answers:
+        entity = SLOT_ENTITIES.get(slot)
+        if entity is None or value in (None, UNKNOWN):
+            continue
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str) and item and item != UNKNOWN:
+                found.append(Finding(entity, item, text.strip()))
+    return found
+
+
+class Findings:
+    """All findings of a conversation, in the order they were said."""
+
+    def __init__(self, findings: Sequence[Finding] = ()) -> None:
+        self.all: Tuple[Finding, ...] = tuple(findings)
+
+    @classmethod
+    def from_turns(cls, turns: Sequence[Turn]) -> Findings:
+        found: List[Finding] = []
+        for turn in turns:
+            from_text = [f for f in (finding_from_entity(turn.text, e) for e in turn.entities) if f]
+            found.extend(from_text)
+            said = {f.key for f in from_text}
+            found.extend(f for f in findings_from_answers(turn.text, turn.answers) if f.key not in said)
+        return cls(found)
+
+    def __len__(self) -> int:
+        return len(self.all)
+
+    def __add__(self, other: Findings) -> Findings:
+        return Findings(self.all + other.all)
+
+    def has(self, entity: str, value: Optional[str] = None) -> bool:
+        """Present for the person (not denied, not someone else's).
+
+        A later denial does not cancel an earlier statement, and vice versa:
+        both are kept, and safety reads the present one.
+        """
+        return any(f.present and f.entity == entity and (value is None or f.value == value) for f in self.all)
+
+    def denies(self, entity: str, value: str) -> bool:
+        return any(f.denied and f.entity == entity and f.value == value for f in self.all) and not self.has(
+            entity, value
+        )
+
+    def present_values(self, entity: str) -> List[str]:
+        seen: Dict[str, None] = {}
+        for f in self.all:
+            if f.present and f.entity == entity:
+                seen.setdefault(f.value, None)
+        return list(seen)
+
+    def words_for(self, entity: str, value: str, *, denied: bool = False) -> List[str]:
+        """The person's own words for a finding, without repeats."""
+        words: Dict[str, None] = {}
+        for f in self.all:
+            if f.entity == entity and f.value == value and (f.denied if denied else f.present):
+                words.setdefault(f.text, None)
+        return list(words)
+
+    def duration_weeks(self) -> List[float]:
+        weeks = (to_weeks(f.value) for f in self.all if f.present and f.entity == "duration")
+        return [w for w in weeks if w is not None]

@@ -1,0 +1,126 @@
+"""The symptom interview: which answers a message gives.
+
+A message can answer several questions at once ("both feet, for months, I'm
+diabetic"), so every interview slot is read from the entities the person
+stated for themselves. The question being asked can also be answered in a
+word ("both", "no", "not sure"), which only makes sense for that question.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Dict, List, Mapping, Optional, Sequence
+
+from bot.findings import UNKNOWN, finding_from_entity
+from bot.nlp.duration import to_weeks
+
+#: The order of the questions (red-flag screen early); also the form's order in domain.yml.
+INTERVIEW_ORDER = ("body_part", "laterality", "onset", "red_flag_screen", "duration", "progression",
+                   "risk_factors")
+LIST_SLOTS = ("body_part", "risk_factors")
+SLOT_FOR_ENTITY = {"body_part": "body_part", "laterality": "laterality", "onset": "onset",
+                   "duration": "duration", "progression": "progression", "risk_factor": "risk_factors"}
+#: Intents that answer the interview; anything else (a question, thanks) leaves it to the rules.
+ANSWER_INTENTS = frozenset({"inform", "affirm", "deny", "dont_know", "describe_symptoms"})
+RED_FLAG_PARTS = {("symptom", "breathing_difficulty"), ("symptom", "bladder_control_loss"),
+                  ("symptom", "weakness"), ("severity", "severe"), ("onset", "sudden")}
+MAX_ANSWER_CHARS = 80
+
+# Short answers to the question being asked, tried in order.
+KEYWORDS: Dict[str, Sequence[tuple]] = {
+    "laterality": (
+        (r"\b(both|two|each|all)\b|\bboth sides\b", "both_sides"),
+        (r"\b(one|left|right|single|only|just)\b", "one_side"),
+    ),
+    "onset": (
+        (r"\b(sudden\w*|quick\w*|fast|overnight|abrupt\w*|at once|hours?)\b", "sudden"),
+        (r"\b(slow\w*|gradual\w*|over time|crept|creeping|bit by bit|months|years|weeks)\b", "gradual"),
+    ),
+    "progression": (
+        (r"\b(spread\w*|moving up|creeping up|higher)\b", "spreading_upward"),
+        (r"\b(worse\w*|worsening|more and more)\b", "worsening"),
+        (r"\b(better|improv\w*|easing)\b", "improving"),
+        (r"\b(comes and goes|on and off|off and on|sometimes|at night)\b", "comes_and_goes"),
+        (r"\b(same|stable|no change|not changed|not changing|steady)\b", "stable"),
+    ),
+}
+AFFIRM_DENY = {
+    "progression": {"affirm": "worsening", "deny": "stable"},
+    "red_flag_screen": {"affirm": "present", "deny": "none"},
+    "risk_factors": {"deny": []},
+}
+NONE_WORDS = re.compile(r"^\s*(none|nothing|neither|nope|no|none of (those|them|these))\b", re.I)
+
+
+def _merge(known: Any, new: List[str]) -> List[str]:
+    merged = [v for v in (known or []) if v != UNKNOWN]
+    return merged + [v for v in new if v not in merged]
+
+
+def answers_from_entities(text: str, entities: Sequence[Mapping[str, Any]], known: Mapping[str, Any]
+                          ) -> Dict[str, Any]:
+    """Interview slots that the person's own (not denied, not someone else's) findings fill."""
+    found: Dict[str, List[str]] = {}
+    for entity in entities:
+        finding = finding_from_entity(text, entity)
+        if finding is None or not finding.present or finding.entity not in SLOT_FOR_ENTITY:
+            continue
+        value = finding.text[:MAX_ANSWER_CHARS] if finding.entity == "duration" else finding.value
+        found.setdefault(SLOT_FOR_ENTITY[finding.entity], []).append(value)
+    answers: Dict[str, Any] = {}
+    for slot, values in found.items():
+        answers[slot] = _merge(known.get(slot), values) if slot in LIST_SLOTS else values[-1]
+    return answers
+
+
+def _red_flag_screen(entities: Sequence[Mapping[str, Any]]) -> Optional[str]:
+    mentioned = [e for e in entities if (e.get("entity"), e.get("value")) in RED_FLAG_PARTS
+                 and e.get("experiencer", "patient") == "patient"]
+    if not mentioned:
+        return None
+    return "none" if all(e.get("negated") for e in mentioned) else "present"
+
+
+def answer_to_question(slot: str, text: str, intent: Optional[str],
+                       entities: Sequence[Mapping[str, Any]]) -> Any:
+    """The value of the slot being asked, from a short answer; None if it gives none."""
+    if slot == "red_flag_screen":
+        screen = _red_flag_screen(entities)
+        if screen:
+            return screen
+    if intent == "dont_know":
+        return [] if slot in LIST_SLOTS else UNKNOWN
+    by_intent = AFFIRM_DENY.get(slot, {})
+    if intent in by_intent:
+        return by_intent[intent]
+    lowered = text.lower()
+    for pattern, value in KEYWORDS.get(slot, ()):
+        if re.search(pattern, lowered):
+            return value
+    if slot == "duration" and to_weeks(text) is not None:
+        return text.strip()[:MAX_ANSWER_CHARS]
+    if slot in ("risk_factors", "red_flag_screen") and NONE_WORDS.match(text):
+        return [] if slot == "risk_factors" else "none"
+    if slot == "risk_factors" and any(e.get("entity") == "risk_factor" and e.get("negated") for e in entities):
+        return []
+    return None
+
+
+def answers(text: str, entities: Sequence[Mapping[str, Any]], intent: Optional[str],
+            requested_slot: Optional[str], known: Mapping[str, Any]) -> Dict[str, Any]:
+    """Every interview slot this message fills. The question being asked is
+    always settled by an answer-like message, as "unknown" when nothing in it
+    answers, so the interview moves on instead of asking the same thing again."""
+    if intent not in ANSWER_INTENTS:
+        return {}
+    filled = answers_from_entities(text, entities, known)
+    if requested_slot and requested_slot not in filled:
+        value = answer_to_question(requested_slot, text, intent, entities)
+        if value is None:
+            value = [] if requested_slot in LIST_SLOTS else UNKNOWN
+        filled[requested_slot] = value
+    return {slot: value for slot, value in filled.items() if slot in INTERVIEW_ORDER}
+
+
+def missing(slots: Mapping[str, Any]) -> List[str]:
+    return [slot for slot in INTERVIEW_ORDER if slots.get(slot) is None]

@@ -1,0 +1,117 @@
+"""Typed records of the knowledge base and the fixed ids they are checked against.
+
+The records are frozen dataclasses; `bot.knowledge.loader` builds them only
+after validating every field, so code that holds one can trust its contents.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Dict, Tuple
+
+#: Section headings of the source article; "Introduction" is its first paragraph.
+SECTIONS: Tuple[str, ...] = (
+    "Introduction",
+    "Understanding Peripheral Neuropathy",
+    "Systemic Conditions That Affect Nerve Health",
+    "Localized Nerve Compression and External Factors",
+    "Seeking Professional Diagnosis and Treatment",
+)
+
+#: How a cause harms the nerves (one per cause; two causes may share one).
+MECHANISM_KINDS: Tuple[str, ...] = (
+    "microvascular_injury_and_oxidative_stress",
+    "demyelination",
+    "ischaemia_and_axonal_degeneration",
+    "nerve_compression",
+    "toxicity",
+    "autoimmune_demyelination",
+    "temporary_pressure",
+)
+
+#: Which sides a cause usually affects.
+LATERALITIES: Tuple[str, ...] = ("symmetric", "one_sided", "either")
+
+#: The `topic` entity ids (a project extension of the vocabulary), by kind.
+TOPIC_IDS: Dict[str, Tuple[str, ...]] = {
+    "background": (
+        "peripheral_neuropathy",
+        "nerve_types",
+        "longest_fibres",
+        "stocking_glove",
+        "paresthesia",
+        "myelin",
+    ),
+    "diagnosis": ("neurological_exam", "blood_tests", "nerve_conduction_study", "electromyography"),
+    "treatment": ("treat_root_cause", "glucose_control", "b12_supplementation", "symptom_medicines"),
+}
+
+
+@dataclass(frozen=True)
+class CausePattern:
+    """The typical shape of the numbness a cause produces."""
+
+    laterality: str  # one of LATERALITIES
+    where: str
+    onset: str
+    course: str
+
+
+@dataclass(frozen=True)
+class Cause:
+    id: str
+    name: str
+    section: str
+    summary: str
+    mechanism_kind: str
+    mechanism: str
+    pattern: CausePattern
+    risk_factors: Tuple[str, ...]  # vocabulary risk_factor values that point to this cause
+    clinician_next_steps: Tuple[str, ...]
+    tests: Tuple[str, ...]  # diagnosis topic ids
+    treatment: str
+
+
+@dataclass(frozen=True)
+class RedFlag:
+    id: str
+    name: str
+    description: str
+    section: str
+
+
+@dataclass(frozen=True)
+class Topic:
+    id: str
+    kind: str  # a key of TOPIC_IDS
+    title: str
+    section: str
+    text: str
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    causes: Dict[str, Cause]
+    red_flags: Dict[str, RedFlag]
+    topics: Dict[str, Topic]
+    overview_causes: str
+    overview_tests: str
+    overview_treatment: str
+    disclaimer: str
+    emergency_advice: str
+    seek_care_advice: str
+    self_care_advice: str
+    not_a_doctor: str
+    no_doses: str
+
+    def cause(self, cause_id: str) -> Cause:
+        try:
+            return self.causes[cause_id]
+        except KeyError:
+            raise KeyError(f"unknown cause id {cause_id!r}") from None
+
+    def topic(self, topic_id: str) -> Topic:
+        try:
+            return self.topics[topic_id]
+        except KeyError:
+            raise KeyError(f"unknown topic id {topic_id!r}") from None

@@ -1,0 +1,172 @@
+"""Triage and the ranked possible causes, from the findings alone.
+
+Pure Python: the weights live in `cause_evidence.yml`; this module derives
+the patterns the table refers to (symmetric, chronic, brief...), scores each
+cause, and decides the triage level. It never names a diagnosis: it ranks
+what is worth discussing with a clinician.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Dict, List, Tuple
+
+import yaml
+
+from bot import red_flags
+from bot.findings import Findings
+from bot.vocabulary import load_vocabulary
+
+EVIDENCE_FILE = Path(__file__).with_name("cause_evidence.yml")
+CHRONIC_WEEKS = 8.0  # CIDP's "at least eight weeks"
+BRIEF_WEEKS = 1 / 7  # numbness that passes within a day
+DERIVED = ("pattern:symmetric", "pattern:one_sided", "course:chronic", "course:brief",
+           "course:progressive", "pattern:slow_weakness")
+
+
+@dataclass(frozen=True)
+class Weight:
+    finding: str
+    weight: float
+    key: bool = False
+
+
+@dataclass(frozen=True)
+class CauseRule:
+    cause: str
+    section: str
+    supporting: Tuple[Weight, ...]
+    against: Tuple[Weight, ...]
+
+
+@dataclass(frozen=True)
+class Evidence:
+    finding: str  # "entity:value" or a derived pattern
+    words: Tuple[str, ...]  # what the person said
+
+
+@dataclass(frozen=True)
+class CauseMatch:
+    cause: str
+    score: float
+    supporting: Tuple[Evidence, ...]
+    against: Tuple[Evidence, ...]
+
+
+@dataclass(frozen=True)
+class Assessment:
+    triage_level: str
+    red_flags: Tuple[str, ...]
+    causes: Tuple[CauseMatch, ...]  # most likely first
+
+    def top(self, n: int = 3) -> Tuple[CauseMatch, ...]:
+        return self.causes[:n]
+
+
+@lru_cache(maxsize=None)
+def load_rules(path: Path = EVIDENCE_FILE) -> Tuple[CauseRule, ...]:
+    vocabulary = load_vocabulary()
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    missing = set(vocabulary.causes) - set(raw)
+    unknown = set(raw) - set(vocabulary.causes)
+    if missing or unknown:
+        raise ValueError(f"{path.name}: causes missing {sorted(missing)}, unknown {sorted(unknown)}")
+    rules = []
+    for cause in vocabulary.causes:
+        entry = raw[cause]
+        weights = {side: tuple(Weight(**w) for w in entry.get(side, [])) for side in ("for", "against")}
+        for weight in weights["for"] + weights["against"]:
+            _check_finding(path.name, cause, weight.finding)
+        if not any(w.key for w in weights["for"]):
+            raise ValueError(f"{path.name}: cause '{cause}' has no key finding")
+        rules.append(CauseRule(cause, entry["section"], weights["for"], weights["against"]))
+    return tuple(rules)
+
+
+def _check_finding(file: str, cause: str, finding: str) -> None:
+    if finding in DERIVED:
+        return
+    entity, _, value = finding.partition(":")
+    if not load_vocabulary().is_canonical(entity, value):
+        raise ValueError(f"{file}: cause '{cause}': unknown finding '{finding}'")
+
+
+def derive(findings: Findings) -> Dict[str, Tuple[str, ...]]:
+    """Every finding and derived pattern present, with the person's words for it."""
+    present: Dict[str, Tuple[str, ...]] = {}
+    for f in findings.all:
+        if f.present:
+            present[f.key] = present.get(f.key, ()) + ((f.text,) if f.text not in present.get(f.key, ()) else ())
+
+    def words(entity: str, *values: str) -> Tuple[str, ...]:
+        return tuple(w for v in values for w in findings.words_for(entity, v))
+
+    if findings.has("laterality", "both_sides"):
+        present["pattern:symmetric"] = words("laterality", "both_sides")
+    if findings.has("laterality", "one_side"):
+        present["pattern:one_sided"] = words("laterality", "one_side")
+    weeks = findings.duration_weeks()
+    durations = tuple(f.text for f in findings.all if f.present and f.entity == "duration")
+    if weeks and max(weeks) >= CHRONIC_WEEKS:
+        present["course:chronic"] = durations
+    if weeks and max(weeks) <= BRIEF_WEEKS:
+        present["course:brief"] = durations
+    if findings.has("progression", "worsening") or findings.has("progression", "spreading_upward"):
+        present["course:progressive"] = words("progression", "worsening", "spreading_upward")
+    weakness_is_rapid = "rapid_weakness" in red_flags.detect(findings)
+    slow = findings.has("onset", "gradual") or "course:chronic" in present or "course:progressive" in present
+    if findings.has("symptom", "weakness") and slow and not weakness_is_rapid:
+        present["pattern:slow_weakness"] = words("symptom", "weakness") + durations
+    return present
+
+
+def _denied_keys(findings: Findings) -> set:
+    return {f.key for f in findings.all if f.denied and not findings.has(f.entity, f.value)}
+
+
+def score_causes(findings: Findings) -> Tuple[CauseMatch, ...]:
+    present = derive(findings)
+    denied = _denied_keys(findings)
+    matches: List[CauseMatch] = []
+    for rule in load_rules():
+        keys = [w for w in rule.supporting if w.key]
+        if not any(w.finding in present for w in keys):
+            continue
+        if any(w.finding in denied for w in keys if w.finding not in present):
+            # The person denied a defining feature and said nothing for it.
+            continue
+        supporting = tuple(Evidence(w.finding, present[w.finding]) for w in rule.supporting if w.finding in present)
+        against = tuple(Evidence(w.finding, present[w.finding]) for w in rule.against if w.finding in present)
+        score = sum(w.weight for w in rule.supporting if w.finding in present) - sum(
+            w.weight for w in rule.against if w.finding in present
+        )
+        if score > 0:
+            matches.append(CauseMatch(rule.cause, round(score, 2), supporting, against))
+    order = {cause: i for i, cause in enumerate(load_vocabulary().causes)}
+    return tuple(sorted(matches, key=lambda m: (-m.score, order[m.cause])))
+
+
+def _self_care(findings: Findings, causes: Tuple[CauseMatch, ...]) -> bool:
+    """Brief, positional numbness that passes, with nothing else going on."""
+    if not causes or causes[0].cause != "temporary_compression" or len(causes) > 1:
+        return False
+    present = derive(findings)
+    weeks = findings.duration_weeks()
+    worrying = ("course:chronic", "course:progressive", "symptom:weakness", "symptom:balance_problems")
+    return not any(k in present for k in worrying) and not (weeks and max(weeks) >= 1)
+
+
+def assess(findings: Findings, screen_positive: bool = False) -> Assessment:
+    """`screen_positive`: the person said yes to the red-flag screen question,
+    which escalates even when they did not say which warning sign it was."""
+    flags = tuple(red_flags.detect(findings))
+    causes = score_causes(findings)
+    if flags or screen_positive:
+        level = "emergency"
+    elif _self_care(findings, causes):
+        level = "self_care"
+    else:
+        level = "see_clinician"
+    return Assessment(level, flags, causes)

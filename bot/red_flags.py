@@ -1,0 +1,87 @@
+"""The escalation criteria of the article ("Seeking Professional Diagnosis and
+Treatment"): any one of them, not denied, means emergency care now.
+
+Composite flags combine findings from the whole conversation ("it started
+suddenly" said early, "now I can't feel anything" said later), but a message
+only raises the alarm when it adds a part of a flag, so that a question after
+the emergency advice is answered instead of repeating the alarm forever.
+"""
+
+from __future__ import annotations
+
+from typing import List, Optional, Set, Tuple
+
+from bot.findings import Finding, Findings
+
+#: Weakness is "rapid" when it came on within about this many weeks (hours to days).
+RAPID_WEEKS = 1.0
+
+# The parts each red flag is made of, as (entity, value) pairs; a flag needs all
+# of its parts present, except that any one onset/duration part can show speed.
+DIRECT_FLAGS = {
+    "breathing_difficulty": ("symptom", "breathing_difficulty"),
+    "bladder_control_loss": ("symptom", "bladder_control_loss"),
+}
+
+
+def _rapid(findings: Findings) -> bool:
+    if findings.has("onset", "sudden"):
+        return True
+    weeks = findings.duration_weeks()
+    return bool(weeks) and min(weeks) <= RAPID_WEEKS and not findings.has("onset", "gradual")
+
+
+def detect(findings: Findings) -> List[str]:
+    """Red flag ids present in these findings, in the vocabulary's order."""
+    flags: List[str] = []
+    if findings.has("onset", "sudden") and findings.has("severity", "severe"):
+        flags.append("sudden_severe_numbness")
+    if findings.has("symptom", "weakness") and _rapid(findings):
+        flags.append("rapid_weakness")
+    flags.extend(flag for flag, (entity, value) in DIRECT_FLAGS.items() if findings.has(entity, value))
+    return flags
+
+
+def _parts(flag: str) -> Set[Tuple[str, str]]:
+    if flag == "sudden_severe_numbness":
+        return {("onset", "sudden"), ("severity", "severe")}
+    if flag == "rapid_weakness":
+        return {("symptom", "weakness"), ("onset", "sudden"), ("duration", "*")}
+    return {DIRECT_FLAGS[flag]}
+
+
+def _contributes(finding: Finding, parts: Set[Tuple[str, str]]) -> bool:
+    return finding.present and ((finding.entity, finding.value) in parts or (finding.entity, "*") in parts)
+
+
+def raised_by(latest: Findings, conversation: Findings) -> List[str]:
+    """Red flags of the whole conversation that the latest message adds to."""
+    return [
+        flag for flag in detect(conversation) if any(_contributes(f, _parts(flag)) for f in latest.all)
+    ]
+
+
+def _denies_a_part(findings: Findings) -> bool:
+    parts = set().union(*(_parts(flag) for flag in ("sudden_severe_numbness", *DIRECT_FLAGS)))
+    parts.add(("symptom", "weakness"))
+    return any(f.denied and (f.entity, f.value) in parts for f in findings.all)
+
+
+def emergency_flags(
+    latest: Findings, conversation: Findings, intent: Optional[str], requested_slot: Optional[str]
+) -> Optional[List[str]]:
+    """The red flags to report if this message calls for the emergency reply, else None.
+
+    Besides red flags found in the words, a "yes" to the red-flag screen and a
+    message the classifier reads as an emergency statement also escalate (an
+    emergency we cannot name is still an emergency), unless the person denied
+    a red-flag symptom in that message ("no trouble breathing").
+    """
+    raised = raised_by(latest, conversation)
+    if raised:
+        return raised
+    if intent == "affirm" and requested_slot == "red_flag_screen":
+        return detect(conversation)
+    if intent == "report_red_flag" and not _denies_a_part(latest):
+        return detect(conversation)
+    return None

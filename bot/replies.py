@@ -1,0 +1,144 @@
+"""The assistant's clinical replies: text for people, payloads for clients.
+
+Everything here is built from the knowledge base and an `Assessment`; the
+payload shapes are the public ones of `bot/vocabulary.yml`. Wording is
+"possible", never "you have": the assistant does not diagnose.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Dict, List, Sequence
+
+from bot.knowledge import KnowledgeBase
+from bot.reasoning import Assessment, CauseMatch
+
+MAX_CAUSES = 3
+MAX_QUOTES = 3
+GENERAL_TESTS = ("neurological_exam", "blood_tests", "nerve_conduction_study")
+
+LEVEL_HEADINGS = {
+    "emergency": "This needs emergency care now.",
+    "see_clinician": "Please see a clinician about this.",
+    "self_care": "This sounds like the harmless kind of numbness, but keep an eye on it.",
+}
+STILL_URGENT = (
+    "If numbness ever comes on suddenly and badly, or you get weakness that comes on quickly, trouble "
+    "breathing, or lose control of your bladder or bowels, call your local emergency number straight away."
+)
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str
+    payload: Dict[str, Any]
+
+
+def quote(words: Sequence[str]) -> str:
+    quoted = [f"\u201c{w}\u201d" for w in words[:MAX_QUOTES]]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
+
+
+def evidence_words(match: CauseMatch) -> List[str]:
+    words: Dict[str, None] = {}
+    for evidence in match.supporting:
+        for w in evidence.words:
+            words.setdefault(w, None)
+    return list(words)
+
+
+def next_steps(assessment: Assessment, kb: KnowledgeBase) -> List[str]:
+    """What a clinician may do: the top cause's steps first, then the general work-up."""
+    steps: Dict[str, None] = {}
+    top = assessment.top(MAX_CAUSES)
+    if top:
+        for step in kb.cause(top[0].cause).clinician_next_steps:
+            steps.setdefault(step, None)
+        for match in top[1:]:
+            steps.setdefault(kb.cause(match.cause).clinician_next_steps[0], None)
+    if not top or top[0].cause != "temporary_compression":
+        for topic_id in GENERAL_TESTS:
+            topic = kb.topic(topic_id)
+            steps.setdefault(f"{topic.title}: {_first_sentence(topic.text)}", None)
+    return list(steps)
+
+
+def _first_sentence(text: str) -> str:
+    head, dot, _ = text.partition(". ")
+    return head + "." if dot else text
+
+
+def assessment_reply(assessment: Assessment, kb: KnowledgeBase, partial: bool = False) -> Reply:
+    level = assessment.triage_level
+    advice = {"see_clinician": kb.seek_care_advice, "self_care": kb.self_care_advice}.get(
+        level, kb.emergency_advice
+    )
+    paragraphs = [f"{LEVEL_HEADINGS[level]} {advice}"]
+    if partial:
+        paragraphs.insert(0, "Here are my thoughts on what you have told me so far.")
+    causes = assessment.top(MAX_CAUSES)
+    payload_causes = []
+    if causes:
+        lines = ["Possible causes to talk about with a clinician (this is not a diagnosis):"]
+        for number, match in enumerate(causes, start=1):
+            cause = kb.cause(match.cause)
+            words = evidence_words(match)
+            why = f" Why I mention this: you said {quote(words)}." if words else ""
+            lines.append(f"{number}. {cause.name}: {cause.summary}{why}")
+            payload_causes.append({"id": cause.id, "name": cause.name, "evidence": words[:MAX_QUOTES],
+                                   "section": cause.section})
+        lines.append('Ask me "tell me more about the first one" to learn more.')
+        paragraphs.append("\n".join(lines))
+    else:
+        paragraphs.append(
+            "What you have told me does not point clearly to one of the causes I know about. That is "
+            "common: a clinician can look for the reason with a few simple checks."
+        )
+    steps = next_steps(assessment, kb)
+    paragraphs.append("What a clinician may do next:\n" + "\n".join(f"- {s}" for s in steps))
+    if level != "emergency":
+        paragraphs.append(STILL_URGENT)
+    paragraphs.append(kb.disclaimer)
+    payload = {
+        "type": "assessment",
+        "triage_level": level,
+        "possible_causes": payload_causes,
+        "next_steps": steps,
+        "disclaimer": kb.disclaimer,
+    }
+    return Reply("\n\n".join(paragraphs), payload)
+
+
+def emergency_reply(flags: Sequence[str], kb: KnowledgeBase) -> Reply:
+    named = [kb.red_flags[f].name.lower() for f in flags if f in kb.red_flags]
+    because = f"You mentioned {', '.join(named)}. " if named else "You mentioned a warning sign. "
+    text = (
+        f"{because}{kb.emergency_advice}\n\nIf you can, do not go alone: ask someone to stay with you. "
+        "Come back to me later if you want to talk about what may cause numb feet."
+    )
+    payload = {"type": "emergency", "triage_level": "emergency", "red_flags": list(flags),
+               "advice": kb.emergency_advice}
+    return Reply(text, payload)
+
+
+def cause_details(cause_id: str, kb: KnowledgeBase) -> str:
+    cause = kb.cause(cause_id)
+    pattern = cause.pattern
+    return "\n\n".join([
+        f"{cause.name}: {cause.summary}",
+        f"How it affects the nerves: {cause.mechanism}",
+        f"The usual pattern: {pattern.where} {pattern.onset} {pattern.course}",
+        f"How it is treated: {cause.treatment}",
+        f"(From the article's section \u201c{cause.section}\u201d.) Only a clinician can tell whether this "
+        "applies to you.",
+    ])
+
+
+def topic_answer(topic_id: str, kb: KnowledgeBase) -> str:
+    topic = kb.topic(topic_id)
+    return f"{topic.title}: {topic.text}\n\n(From the article's section \u201c{topic.section}\u201d.)"
+
+
+def cause_treatment(cause_id: str, kb: KnowledgeBase) -> str:
+    cause = kb.cause(cause_id)
+    return f"{cause.name}: {cause.treatment}\n\n{kb.no_doses}"

@@ -1,0 +1,211 @@
+"""Starts the action server and the Rasa server, waits until both answer, and
+stops both cleanly on Ctrl-C, SIGINT or SIGTERM.
+
+`python -m scripts.serve` is what `make run` calls; `--shell` runs the Rasa
+shell in the foreground instead of the server. The test suite uses `Stack` to
+start the same two processes on free ports.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, List, Optional
+
+from bot.settings import PROJECT_ROOT, Settings
+
+BIN = Path(sys.executable).parent
+
+
+@dataclass
+class Stack:
+    """The action server and the Rasa server as two child process groups."""
+
+    settings: Settings
+    log_dir: Optional[Path] = None
+    processes: Dict[str, subprocess.Popen] = field(default_factory=dict)
+
+    @property
+    def rasa_url(self) -> str:
+        return f"http://127.0.0.1:{self.settings.rasa_port}"
+
+    @property
+    def action_url(self) -> str:
+        return f"http://127.0.0.1:{self.settings.action_port}"
+
+    def environment(self) -> Dict[str, str]:
+        env = dict(os.environ)
+        env.update(
+            PYTHONPATH=str(PROJECT_ROOT),
+            ACTION_SERVER_URL=self.settings.action_server_url,
+            TRACKER_DB=str(self.settings.tracker_db),
+            RASA_TELEMETRY_ENABLED="false",
+            SQLALCHEMY_SILENCE_UBER_WARNING="1",
+            TF_CPP_MIN_LOG_LEVEL="2",
+            SANIC_HOST="127.0.0.1",
+        )
+        return env
+
+    def _spawn(self, name: str, command: List[str]) -> None:
+        output = None
+        if self.log_dir is not None:
+            self.log_dir.mkdir(parents=True, exist_ok=True)
+            output = open(self.log_dir / f"{name}.log", "ab")  # noqa: SIM115 - lives as long as the child
+        self.processes[name] = subprocess.Popen(
+            command,
+            cwd=PROJECT_ROOT,
+            env=self.environment(),
+            stdout=output,
+            stderr=subprocess.STDOUT if output else None,
+            start_new_session=True,
+        )
+
+    def start_action_server(self) -> None:
+        self._spawn(
+            "actions",
+            [str(BIN / "python"), "-m", "rasa_sdk", "--actions", "actions", "--port",
+             str(self.settings.action_port), "--quiet"],
+        )
+
+    def rasa_command(self, subcommand: str) -> List[str]:
+        command = [
+            str(BIN / "rasa"), subcommand, "--model", str(self.settings.model_dir),
+            "--endpoints", "endpoints.yml", "--port", str(self.settings.rasa_port),
+        ]
+        if subcommand == "run":
+            command += ["--credentials", "credentials.yml", "--enable-api", "--cors", "*",
+                        "--interface", self.settings.host]
+            if self.settings.auth_token:
+                command += ["--auth-token", self.settings.auth_token]
+        return command
+
+    def start(self) -> None:
+        self.settings.tracker_db.parent.mkdir(parents=True, exist_ok=True)
+        self.start_action_server()
+        self._spawn("rasa", self.rasa_command("run"))
+        self.wait_ready()
+
+    def wait_ready(self) -> None:
+        deadline = time.monotonic() + self.settings.startup_timeout
+        checks = {"actions": f"{self.action_url}/health", "rasa": f"{self.rasa_url}/"}
+        pending = {name: url for name, url in checks.items() if name in self.processes}
+        while pending:
+            for name, url in list(pending.items()):
+                code = self.processes[name].poll()
+                if code is not None:
+                    self.stop()
+                    raise RuntimeError(f"the {name} server exited with code {code} during start-up")
+                if _answers(url):
+                    del pending[name]
+            if pending and time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError(f"{', '.join(pending)} did not answer within "
+                                   f"{self.settings.startup_timeout:.0f} s")
+            time.sleep(0.5)
+
+    def stop(self) -> None:
+        for process in self.processes.values():
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+        for process in self.processes.values():
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+        self.processes.clear()
+
+    def first_exited(self) -> Optional[str]:
+        return next((name for name, p in self.processes.items() if p.poll() is not None), None)
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status == 200
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+def _check_exposure(settings: Settings) -> None:
+    if not settings.is_local and not settings.auth_token:
+        raise SystemExit(
+            f"error: HOST={settings.host} exposes the HTTP API beyond this machine; "
+            "set RASA_AUTH_TOKEN to protect it, or leave HOST unset to bind 127.0.0.1."
+        )
+
+
+def _print_where(stack: Stack) -> None:
+    s = stack.settings
+    shown_host = "127.0.0.1" if s.is_local else s.host
+    base = f"http://{shown_host}:{s.rasa_port}"
+    print(
+        "\nThe assistant is running. Talk to it:\n"
+        f"  REST:      curl -s -X POST {base}/webhooks/rest/webhook "
+        "-H 'Content-Type: application/json' "
+        "-d '{\"sender\": \"me\", \"message\": \"my feet are numb\"}'\n"
+        f"  socket.io: {base}/socket.io (the web widget's endpoint)\n"
+        f"  HTTP API:  {base}/status" + (" (needs ?token=$RASA_AUTH_TOKEN)" if s.auth_token else "") + "\n"
+        "  terminal:  make shell\n"
+        "Press Ctrl-C to stop.\n",
+        flush=True,
+    )
+
+
+def _serve(stack: Stack) -> int:
+    stop_requested = False
+
+    def request_stop(signum: int, _frame: object) -> None:
+        nonlocal stop_requested
+        stop_requested = True
+
+    signal.signal(signal.SIGINT, request_stop)
+    signal.signal(signal.SIGTERM, request_stop)
+    print("==> run: starting the action server and the Rasa server", flush=True)
+    try:
+        stack.start()
+    except RuntimeError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    _print_where(stack)
+    exited = None
+    while not stop_requested and exited is None:
+        time.sleep(0.5)
+        exited = stack.first_exited()
+    print("==> run: stopping both servers", flush=True)
+    stack.stop()
+    if exited is not None:
+        print(f"error: the {exited} server stopped unexpectedly", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _shell(stack: Stack) -> int:
+    stack.start_action_server()
+    stack.wait_ready()
+    try:
+        return subprocess.call(stack.rasa_command("shell"), cwd=PROJECT_ROOT, env=stack.environment())
+    finally:
+        stack.stop()
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--shell", action="store_true", help="talk in the terminal instead of serving")
+    args = parser.parse_args(argv)
+    settings = Settings.from_env()
+    _check_exposure(settings)
+    stack = Stack(settings)
+    return _shell(stack) if args.shell else _serve(stack)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

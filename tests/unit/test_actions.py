@@ -1,0 +1,153 @@
+"""The action server's actions, run on rasa-sdk Trackers without a server."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from typing import Any, Dict, List, Optional
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.events import ActiveLoop, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.assessment import ActionGiveAssessment
+from actions.emergency import ActionEmergency
+from actions.handoff import ActionHandoff
+from actions.interview import ValidateSymptomForm
+from actions.questions import ActionAnswerQuestion
+from bot.knowledge import load_knowledge_base
+
+
+def user(text: str, intent: str, *entities: Dict[str, Any]) -> Dict[str, Any]:
+    return {"event": "user", "text": text,
+            "parse_data": {"text": text, "intent": {"name": intent, "confidence": 0.99},
+                           "entities": list(entities)}}
+
+
+def ent(text: str, entity: str, value: str, phrase: str = "", **status: Any) -> Dict[str, Any]:
+    phrase = phrase or value
+    start = text.index(phrase)
+    return {"entity": entity, "value": value, "start": start, "end": start + len(phrase),
+            "negated": False, "experiencer": "patient", **status}
+
+
+def tracker(events: List[Dict[str, Any]], slots: Optional[Dict[str, Any]] = None,
+            active_loop: Optional[str] = None) -> Tracker:
+    latest = next(e for e in reversed(events) if e["event"] == "user")["parse_data"]
+    return Tracker("test-user", dict(slots or {}), latest, events, False, None,
+                   {"name": active_loop} if active_loop else {}, "action_listen")
+
+
+def run(action: Any, t: Tracker) -> tuple:
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(action.run(dispatcher, t, {}))
+    return dispatcher.messages, events
+
+
+DIABETIC = "both feet have gone numb slowly over a year and I'm diabetic"
+
+
+def test_assessment_names_causes_with_the_persons_words_and_advises_a_clinician() -> None:
+    text = DIABETIC
+    t = tracker([user(text, "describe_symptoms", ent(text, "laterality", "both_sides", "both feet"),
+                      ent(text, "symptom", "numbness", "numb"), ent(text, "onset", "gradual", "slowly"),
+                      ent(text, "duration", "over a year"), ent(text, "risk_factor", "diabetes", "diabetic"))])
+    messages, events = run(ActionGiveAssessment(), t)
+    payload = messages[0]["custom"]
+    assert payload["type"] == "assessment"
+    assert payload["triage_level"] == "see_clinician"
+    assert payload["possible_causes"][0]["id"] == "diabetic_neuropathy"
+    assert "diabetic" in payload["possible_causes"][0]["evidence"]
+    assert payload["disclaimer"] and payload["next_steps"]
+    assert "clinician" in messages[0]["text"].lower()
+    assert "you said \u201cdiabetic\u201d" in messages[0]["text"] or "\u201cdiabetic\u201d" in messages[0]["text"]
+    assert SlotSet("triage_level", "see_clinician") in events
+    assert SlotSet("possible_causes", [c["id"] for c in payload["possible_causes"]]) in events
+
+
+def test_assessment_ignores_denied_and_family_findings() -> None:
+    text = "my feet are numb, I'm not diabetic but my dad is"
+    t = tracker([user(text, "describe_symptoms", ent(text, "symptom", "numbness", "numb"),
+                      ent(text, "risk_factor", "diabetes", "diabetic", negated=True),
+                      ent(text, "risk_factor", "diabetes", "my dad is", experiencer="other"))])
+    messages, _ = run(ActionGiveAssessment(), t)
+    assert "diabetic_neuropathy" not in [c["id"] for c in messages[0]["custom"]["possible_causes"]]
+
+
+def test_assessment_never_states_a_diagnosis_or_a_dose() -> None:
+    text = DIABETIC
+    t = tracker([user(text, "describe_symptoms", ent(text, "risk_factor", "diabetes", "diabetic"))])
+    messages, _ = run(ActionGiveAssessment(), t)
+    reply = messages[0]["text"].lower()
+    assert not re.search(r"\byou have (diabet|b12|cidp|sciatica|tarsal|peripheral)", reply)
+    assert "not a diagnosis" in reply
+    assert not re.search(r"\d+\s*(mg|mcg|µg|units)\b", reply)
+
+
+def test_assessment_with_nothing_said_asks_for_symptoms() -> None:
+    messages, events = run(ActionGiveAssessment(), tracker([user("what do you think", "ask_assessment")]))
+    assert "custom" not in messages[0] and "feet" in messages[0]["text"]
+    assert events == []
+
+
+def test_emergency_reply_interrupts_the_interview() -> None:
+    text = "and now I can't breathe properly"
+    t = tracker([user(text, "report_red_flag", ent(text, "symptom", "breathing_difficulty", "can't breathe"))],
+                slots={"requested_slot": "duration"}, active_loop="symptom_form")
+    messages, events = run(ActionEmergency(), t)
+    payload = messages[0]["custom"]
+    assert payload == {"type": "emergency", "triage_level": "emergency", "red_flags": ["breathing_difficulty"],
+                       "advice": load_knowledge_base().emergency_advice}
+    assert "emergency" in messages[0]["text"].lower()
+    assert SlotSet("triage_level", "emergency") in events
+    assert SlotSet("red_flags", ["breathing_difficulty"]) in events
+    assert ActiveLoop(None) in events
+
+
+def test_interview_takes_a_one_word_answer_to_the_question_asked() -> None:
+    t = tracker([user("both", "inform")], slots={"requested_slot": "laterality"}, active_loop="symptom_form")
+    _, events = run(ValidateSymptomForm(), t)
+    assert events == [SlotSet("laterality", "both_sides")]
+
+
+def test_interview_fills_everything_a_message_says() -> None:
+    text = "only my left sole, it started suddenly"
+    t = tracker([user(text, "inform", ent(text, "laterality", "one_side", "only my left"),
+                      ent(text, "body_part", "sole"), ent(text, "onset", "sudden", "suddenly"))],
+                slots={"requested_slot": "body_part"}, active_loop="symptom_form")
+    _, events = run(ValidateSymptomForm(), t)
+    assert set(map(str, events)) == set(map(str, [SlotSet("laterality", "one_side"),
+                                                  SlotSet("body_part", ["sole"]), SlotSet("onset", "sudden")]))
+
+
+def test_tell_me_more_refers_to_the_last_assessment() -> None:
+    kb = load_knowledge_base()
+    t = tracker([user("tell me more about the second one", "ask_more")],
+                slots={"possible_causes": ["diabetic_neuropathy", "b12_deficiency"]})
+    messages, _ = run(ActionAnswerQuestion(), t)
+    assert messages[0]["text"].startswith(kb.cause("b12_deficiency").name)
+
+
+@pytest.mark.parametrize("intent, text, entity, expected", [
+    ("ask_test", "what is a nerve conduction study", ("topic", "nerve_conduction_study"),
+     "nerve_conduction_study"),
+    ("ask_concept", "why do feet go first", ("topic", "longest_fibres"), "longest_fibres"),
+])
+def test_questions_are_answered_from_the_knowledge_base(intent: str, text: str, entity: tuple,
+                                                        expected: str) -> None:
+    phrase = text.split()[-1]
+    t = tracker([user(text, intent, ent(text, entity[0], entity[1], phrase))])
+    messages, _ = run(ActionAnswerQuestion(), t)
+    assert load_knowledge_base().topic(expected).text in messages[0]["text"]
+
+
+def test_dose_requests_are_refused_politely() -> None:
+    messages, _ = run(ActionAnswerQuestion(), tracker([user("how much gabapentin can I take", "ask_medication")]))
+    assert messages[0]["text"] == load_knowledge_base().no_doses
+
+
+def test_handoff_points_to_the_configured_contact(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HUMAN_CONTACT", "the Footcare Clinic on 0123 456789")
+    messages, _ = run(ActionHandoff(), tracker([user("can I talk to a person", "request_human")]))
+    assert "the Footcare Clinic on 0123 456789" in messages[0]["text"]

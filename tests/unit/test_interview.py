@@ -1,0 +1,77 @@
+"""Which interview answers a message gives."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List
+
+import pytest
+
+from bot.interview import INTERVIEW_ORDER, answers, missing
+
+
+def ent(entity: str, value: str, text: str, phrase: str = "", **status: Any) -> Dict[str, Any]:
+    """An entity as the NLU returns it, spanning `phrase` (default: the value) in `text`."""
+    phrase = phrase or value
+    start = max(text.find(phrase), 0)
+    return {"entity": entity, "value": value, "start": start, "end": start + len(phrase), **status}
+
+
+def test_one_message_can_answer_several_questions() -> None:
+    text = "both feet for about a year, slowly getting worse, I'm diabetic"
+    entities: List[Dict[str, Any]] = [
+        ent("laterality", "both_sides", text, "both feet"), ent("body_part", "feet", text),
+        ent("duration", "about a year", text), ent("onset", "gradual", text, "slowly"),
+        ent("progression", "worsening", text, "getting worse"), ent("risk_factor", "diabetes", text, "diabetic"),
+    ]
+    filled = answers(text, entities, "describe_symptoms", None, {})
+    assert filled == {"laterality": "both_sides", "body_part": ["feet"], "duration": "about a year",
+                      "onset": "gradual", "progression": "worsening", "risk_factors": ["diabetes"]}
+
+
+def test_denied_and_someone_elses_findings_fill_nothing() -> None:
+    entities = [ent("risk_factor", "diabetes", "x", negated=True),
+                ent("risk_factor", "chemotherapy", "x", experiencer="other")]
+    assert answers("no diabetes, my mum had chemo", entities, "inform", None, {}) == {}
+
+
+def test_denying_every_risk_factor_answers_the_risk_factor_question() -> None:
+    entities = [ent("risk_factor", "diabetes", "x", negated=True)]
+    assert answers("I'm not diabetic", entities, "inform", "risk_factors", {}) == {"risk_factors": []}
+
+
+@pytest.mark.parametrize("slot, text, intent, value", [
+    ("laterality", "both", "inform", "both_sides"),
+    ("laterality", "just the left", "inform", "one_side"),
+    ("onset", "all at once", "inform", "sudden"),
+    ("onset", "slowly", "inform", "gradual"),
+    ("duration", "6 months or so", "inform", "6 months or so"),
+    ("progression", "it's getting worse", "inform", "worsening"),
+    ("progression", "no", "deny", "stable"),
+    ("red_flag_screen", "no none of those", "deny", "none"),
+    ("red_flag_screen", "yes", "affirm", "present"),
+    ("risk_factors", "none of them", "deny", []),
+    ("body_part", "not sure", "dont_know", []),
+    ("onset", "no idea", "dont_know", "unknown"),
+])
+def test_short_answers_to_the_question_being_asked(slot: str, text: str, intent: str, value: Any) -> None:
+    assert answers(text, [], intent, slot, {})[slot] == value
+
+
+def test_an_answer_that_says_nothing_moves_the_interview_on() -> None:
+    assert answers("hmm hard to say really", [], "inform", "onset", {}) == {"onset": "unknown"}
+
+
+def test_questions_do_not_fill_the_interview() -> None:
+    entities = [ent("risk_factor", "diabetes", "x")]
+    assert answers("could it be my diabetes?", entities, "ask_cause", "onset", {}) == {}
+
+
+def test_body_parts_accumulate() -> None:
+    filled = answers("and my toes", [ent("body_part", "toes", "and my toes")], "inform", None,
+                     {"body_part": ["feet"]})
+    assert filled["body_part"] == ["feet", "toes"]
+
+
+def test_missing_follows_the_interview_order() -> None:
+    assert missing({"body_part": ["feet"], "onset": "unknown"}) == [
+        s for s in INTERVIEW_ORDER if s not in ("body_part", "onset")]

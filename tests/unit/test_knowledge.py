@@ -1,0 +1,247 @@
+"""The knowledge base: coverage of the vocabulary, validation of broken files, safety of the texts."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+from typing import Any, Callable, Dict, Iterator, List, Set, Tuple
+
+import pytest
+import yaml
+
+from bot.knowledge import TOPIC_IDS, KnowledgeBase, KnowledgeBaseError, load_knowledge_base
+from bot.knowledge.loader import DATA_DIR
+from bot.knowledge.models import SECTIONS
+from bot.vocabulary import load_vocabulary
+
+# The shared article sits beside the project clone (../shared), as on CI.
+ARTICLE = Path(__file__).resolve().parents[3] / "shared" / "source" / "foot-numbness-article.txt"
+DOSE = re.compile(r"\d+(?:[.,]\d+)?\s*(?:mg|mcg|µg|μg|ug|units?|iu)\b", re.IGNORECASE)
+RUN = 8  # words in a row that may not be copied from the article
+
+
+@pytest.fixture(scope="module")
+def kb() -> KnowledgeBase:
+    return load_knowledge_base()
+
+
+def _words(text: str) -> List[str]:
+    """Lower-case words with punctuation (straight or curly) dropped."""
+    return re.sub(r"[^a-z0-9]+", " ", text.lower()).split()
+
+
+def _runs(words: List[str]) -> Set[Tuple[str, ...]]:
+    return {tuple(words[i : i + RUN]) for i in range(len(words) - RUN + 1)}
+
+
+def _strings(node: Any) -> Iterator[str]:
+    if isinstance(node, str):
+        yield node
+    elif isinstance(node, dict):
+        for value in node.values():
+            yield from _strings(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _strings(value)
+
+
+def _all_texts() -> List[str]:
+    return [
+        text for path in sorted(DATA_DIR.glob("*.yml")) for text in _strings(yaml.safe_load(path.read_text()))
+    ]
+
+
+def _sentences(text: str) -> int:
+    return len(re.findall(r"[.!?](?:\s|$)", text))
+
+
+# -- coverage -------------------------------------------------------------------------------------------
+
+
+def test_every_vocabulary_cause_has_an_entry(kb: KnowledgeBase) -> None:
+    assert list(kb.causes) == list(load_vocabulary().causes)
+    for cause_id, cause in kb.causes.items():
+        assert kb.cause(cause_id) is cause
+        assert cause.section in SECTIONS
+
+
+def test_every_vocabulary_red_flag_has_an_entry(kb: KnowledgeBase) -> None:
+    assert list(kb.red_flags) == list(load_vocabulary().red_flags)
+    assert all(flag.section in SECTIONS for flag in kb.red_flags.values())
+
+
+def test_every_topic_has_an_entry_of_its_kind(kb: KnowledgeBase) -> None:
+    for kind, ids in TOPIC_IDS.items():
+        for topic_id in ids:
+            assert kb.topic(topic_id).kind == kind
+
+
+def test_cause_links_use_vocabulary_and_diagnosis_ids(kb: KnowledgeBase) -> None:
+    risk_factors = set(load_vocabulary().values("risk_factor"))
+    for cause in kb.causes.values():
+        assert set(cause.risk_factors) <= risk_factors
+        assert set(cause.tests) <= set(TOPIC_IDS["diagnosis"])
+    assert kb.cause("temporary_compression").mechanism_kind == "temporary_pressure"
+    assert kb.cause("temporary_compression").section == "Introduction"
+
+
+def test_unknown_ids_raise_key_error(kb: KnowledgeBase) -> None:
+    with pytest.raises(KeyError, match="flu"):
+        kb.cause("flu")
+    with pytest.raises(KeyError, match="astrology"):
+        kb.topic("astrology")
+
+
+def test_default_load_is_cached() -> None:
+    assert load_knowledge_base() is load_knowledge_base()
+
+
+def test_messages_are_present_and_the_disclaimer_is_one_line(kb: KnowledgeBase) -> None:
+    for text in (kb.emergency_advice, kb.seek_care_advice, kb.self_care_advice, kb.not_a_doctor, kb.no_doses):
+        assert text.strip()
+    assert "\n" not in kb.disclaimer
+    assert "emergency" in kb.disclaimer and "diagnosis" in kb.disclaimer
+
+
+# -- the texts ------------------------------------------------------------------------------------------
+
+
+def test_no_text_states_a_dose() -> None:
+    doses = [text for text in _all_texts() if DOSE.search(text)]
+    assert not doses
+
+
+def test_dose_pattern_catches_doses() -> None:
+    for text in ("take 300 mg", "1000mcg daily", "50 µg", "10 units", "2.5 mg"):
+        assert DOSE.search(text), text
+
+
+def test_no_text_copies_eight_words_of_the_article() -> None:
+    article = _runs(_words(ARTICLE.read_text(encoding="utf-8")))
+    copied = {text: sorted(_runs(_words(text)) & article) for text in _all_texts()}
+    assert not {text: runs for text, runs in copied.items() if runs}
+
+
+def test_texts_are_short(kb: KnowledgeBase) -> None:
+    for cause in kb.causes.values():
+        assert 1 <= _sentences(cause.summary) <= 2, cause.id
+        assert len(cause.summary.split()) <= 40, cause.id
+    for topic in kb.topics.values():
+        assert 2 <= _sentences(topic.text) <= 4, topic.id
+
+
+# -- validation of broken files --------------------------------------------------------------------------
+
+
+def _edit_yaml(file_name: str, change: Callable[[Dict[str, Any]], None]) -> Callable[[Path], None]:
+    def edit(directory: Path) -> None:
+        path = directory / file_name
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        change(data)
+        path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+
+    return edit
+
+
+def _entry(data: Dict[str, Any], key: str, entry_id: str) -> Dict[str, Any]:
+    return next(entry for entry in data[key] if entry["id"] == entry_id)
+
+
+def _break_yaml(directory: Path) -> None:
+    (directory / "topics.yml").write_text("topics:\n  - id: myelin\n    text: [unclosed\n", encoding="utf-8")
+
+
+BROKEN: Dict[str, Tuple[Callable[[Path], None], str]] = {
+    "missing field": (
+        _edit_yaml("causes.yml", lambda d: _entry(d, "causes", "cidp").pop("mechanism")),
+        "causes.yml: entry 'cidp': field 'mechanism' is missing",
+    ),
+    "missing nested field": (
+        _edit_yaml("causes.yml", lambda d: _entry(d, "causes", "sciatica")["pattern"].pop("where")),
+        "causes.yml: entry 'sciatica': field 'pattern.where' is missing",
+    ),
+    "unknown cause id": (
+        _edit_yaml("causes.yml", lambda d: d["causes"].append({**d["causes"][0], "id": "flu"})),
+        "causes.yml: entry 'flu': field 'id' is not a known id",
+    ),
+    "missing cause": (
+        _edit_yaml("causes.yml", lambda d: d["causes"].remove(_entry(d, "causes", "cidp"))),
+        "causes.yml: entry 'cidp' is missing",
+    ),
+    "repeated cause": (
+        _edit_yaml("causes.yml", lambda d: d["causes"].append(d["causes"][0])),
+        "causes.yml: entry 'diabetic_neuropathy': field 'id' is repeated",
+    ),
+    "bad risk factor": (
+        _edit_yaml("causes.yml", lambda d: _entry(d, "causes", "sciatica")["risk_factors"].append("smoking")),
+        "causes.yml: entry 'sciatica': field 'risk_factors' has 'smoking', which is not a vocabulary",
+    ),
+    "test that is not a diagnosis topic": (
+        _edit_yaml("causes.yml", lambda d: _entry(d, "causes", "cidp")["tests"].append("myelin")),
+        "causes.yml: entry 'cidp': field 'tests' has 'myelin', which is not a diagnosis topic id",
+    ),
+    "bad mechanism kind": (
+        _edit_yaml("causes.yml", lambda d: _entry(d, "causes", "cidp").update(mechanism_kind="magic")),
+        "causes.yml: entry 'cidp': field 'mechanism_kind' has 'magic'",
+    ),
+    "unknown section": (
+        _edit_yaml(
+            "red_flags.yml", lambda d: _entry(d, "red_flags", "rapid_weakness").update(section="Intro")
+        ),
+        "red_flags.yml: entry 'rapid_weakness': field 'section' has 'Intro'",
+    ),
+    "misspelt field": (
+        _edit_yaml("causes.yml", lambda d: _entry(d, "causes", "cidp").update(mechansim="x")),
+        "causes.yml: entry 'cidp': field 'mechansim' is not a known field",
+    ),
+    "empty text": (
+        _edit_yaml("causes.yml", lambda d: _entry(d, "causes", "b12_deficiency").update(summary="  ")),
+        "causes.yml: entry 'b12_deficiency': field 'summary' is empty",
+    ),
+    "empty next steps": (
+        _edit_yaml("causes.yml", lambda d: _entry(d, "causes", "cidp").update(clinician_next_steps=[])),
+        "causes.yml: entry 'cidp': field 'clinician_next_steps' is empty",
+    ),
+    "missing red flag": (
+        _edit_yaml(
+            "red_flags.yml", lambda d: d["red_flags"].remove(_entry(d, "red_flags", "breathing_difficulty"))
+        ),
+        "red_flags.yml: entry 'breathing_difficulty' is missing",
+    ),
+    "missing advice": (
+        _edit_yaml("red_flags.yml", lambda d: d.pop("emergency_advice")),
+        "red_flags.yml: field 'emergency_advice' is missing",
+    ),
+    "missing topic": (
+        _edit_yaml("topics.yml", lambda d: d["topics"].remove(_entry(d, "topics", "myelin"))),
+        "topics.yml: entry 'myelin' is missing",
+    ),
+    "topic of the wrong kind": (
+        _edit_yaml("topics.yml", lambda d: _entry(d, "topics", "myelin").update(kind="treatment")),
+        "topics.yml: entry 'myelin': field 'kind' has 'treatment'",
+    ),
+    "empty message": (
+        _edit_yaml("messages.yml", lambda d: d.update(no_doses="")),
+        "messages.yml: field 'no_doses' is empty",
+    ),
+    "bad YAML": (_break_yaml, "topics.yml: invalid YAML"),
+    "missing file": (lambda directory: (directory / "messages.yml").unlink(), "messages.yml: file not found"),
+}
+
+
+@pytest.mark.parametrize("case", list(BROKEN))
+def test_loader_rejects_broken_files(case: str, tmp_path: Path) -> None:
+    break_it, message = BROKEN[case]
+    directory = tmp_path / "data"
+    shutil.copytree(DATA_DIR, directory)
+    break_it(directory)
+    with pytest.raises(KnowledgeBaseError) as error:
+        load_knowledge_base(directory)
+    assert str(error.value).startswith(message)
+
+
+def test_an_unchanged_copy_loads(tmp_path: Path, kb: KnowledgeBase) -> None:
+    directory = tmp_path / "data"
+    shutil.copytree(DATA_DIR, directory)
+    assert load_knowledge_base(directory) == kb
