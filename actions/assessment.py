@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -14,16 +14,18 @@ from bot.knowledge import load_knowledge_base
 from bot.reasoning import assess
 from bot.replies import MAX_CAUSES, assessment_reply, emergency_reply
 
-NOTHING_YET = ("I don't know enough yet to share any thoughts. Tell me what you feel in your feet, where, "
-               "and for how long, and I'll ask a few short questions.")
+NOTHING_YET = (
+    "I don't know enough yet to share any thoughts. Tell me what you feel in your feet, where, "
+    "and for how long, and I'll ask a few short questions."
+)
 
 
 class ActionGiveAssessment(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_give_assessment"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
         findings = all_findings(tracker)
         if not len(findings):

@@ -34,11 +34,13 @@ def turns_from_events(events: Sequence[Mapping[str, Any]]) -> List[Turn]:
         elif kind == "user":
             close()
             parse = event.get("parse_data") or {}
-            turns.append(Turn(
-                text=str(event.get("text") or ""),
-                entities=tuple(parse.get("entities") or ()),
-                intent=(parse.get("intent") or {}).get("name"),
-            ))
+            turns.append(
+                Turn(
+                    text=str(event.get("text") or ""),
+                    entities=tuple(parse.get("entities") or ()),
+                    intent=(parse.get("intent") or {}).get("name"),
+                )
+            )
         elif kind == "slot" and event.get("name") in INTERVIEW_ORDER and event.get("value") is not None:
             answers[event["name"]] = event["value"]
     close()

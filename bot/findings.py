@@ -9,7 +9,7 @@ ones count against a cause; someone else's never count at all.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterable, List, Mapping, Sequence, Tuple
 
 from bot.nlp.duration import to_weeks
 
@@ -45,7 +45,7 @@ class Turn:
     text: str
     entities: Tuple[Mapping[str, Any], ...] = ()
     answers: Tuple[Tuple[str, Any], ...] = ()
-    intent: Optional[str] = None
+    intent: str | None = None
 
 
 #: Interview slots whose value is itself an entity value.
@@ -60,7 +60,7 @@ SLOT_ENTITIES = {
 UNKNOWN = "unknown"
 
 
-def finding_from_entity(text: str, entity: Mapping[str, Any]) -> Optional[Finding]:
+def finding_from_entity(text: str, entity: Mapping[str, Any]) -> Finding | None:
     name, value = entity.get("entity"), entity.get("value")
     if not isinstance(name, str) or not isinstance(value, str) or not value:
         return None
@@ -111,7 +111,7 @@ class Findings:
     def __add__(self, other: Findings) -> Findings:
         return Findings(self.all + other.all)
 
-    def has(self, entity: str, value: Optional[str] = None) -> bool:
+    def has(self, entity: str, value: str | None = None) -> bool:
         """Present for the person (not denied, not someone else's).
 
         A later denial does not cancel an earlier statement, and vice versa:

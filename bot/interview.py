@@ -9,22 +9,95 @@ word ("both", "no", "not sure"), which only makes sense for that question.
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List, Mapping, Optional, Sequence
+from dataclasses import dataclass
+from typing import Any, Dict, List, Mapping, Sequence, Tuple
 
 from bot.findings import UNKNOWN, finding_from_entity
 from bot.nlp.duration import to_weeks
 
 #: The order of the questions (red-flag screen early); also the form's order in domain.yml.
-INTERVIEW_ORDER = ("body_part", "laterality", "onset", "red_flag_screen", "duration", "progression",
-                   "risk_factors")
+INTERVIEW_ORDER = (
+    "body_part",
+    "laterality",
+    "onset",
+    "red_flag_screen",
+    "duration",
+    "progression",
+    "risk_factors",
+)
 LIST_SLOTS = ("body_part", "risk_factors")
-SLOT_FOR_ENTITY = {"body_part": "body_part", "laterality": "laterality", "onset": "onset",
-                   "duration": "duration", "progression": "progression", "risk_factor": "risk_factors"}
+SLOT_FOR_ENTITY = {
+    "body_part": "body_part",
+    "laterality": "laterality",
+    "onset": "onset",
+    "duration": "duration",
+    "progression": "progression",
+    "risk_factor": "risk_factors",
+}
 #: Intents that answer the interview; anything else (a question, thanks) leaves it to the rules.
 ANSWER_INTENTS = frozenset({"inform", "affirm", "deny", "dont_know", "describe_symptoms"})
-RED_FLAG_PARTS = {("symptom", "breathing_difficulty"), ("symptom", "bladder_control_loss"),
-                  ("symptom", "weakness"), ("severity", "severe"), ("onset", "sudden")}
+RED_FLAG_PARTS = {
+    ("symptom", "breathing_difficulty"),
+    ("symptom", "bladder_control_loss"),
+    ("symptom", "weakness"),
+    ("severity", "severe"),
+    ("onset", "sudden"),
+}
 MAX_ANSWER_CHARS = 80
+
+
+@dataclass(frozen=True)
+class Question:
+    text: str
+    quick_replies: Tuple[Tuple[str, str], ...]  # (title, what it sends)
+
+
+NOT_SURE = ("Not sure", "/dont_know")
+#: One short question per slot; quick replies send plain words the NLU understands,
+#: or an intent where the words would be ambiguous ("yes" / "no").
+QUESTIONS: Dict[str, Question] = {
+    "body_part": Question(
+        "Where exactly do you feel it? For example your toes, the soles, the whole foot, or up your legs.",
+        (
+            ("Toes", "my toes"),
+            ("Soles", "the soles of my feet"),
+            ("Whole foot", "my whole foot"),
+            ("Up the legs", "my feet and legs"),
+            NOT_SURE,
+        ),
+    ),
+    "laterality": Question(
+        "Is it in both feet, or only one side?",
+        (("Both feet", "both feet"), ("One side", "only one foot"), NOT_SURE),
+    ),
+    "onset": Question(
+        "Did it start suddenly, or come on slowly?",
+        (("Suddenly", "it came on suddenly"), ("Slowly", "it came on gradually"), NOT_SURE),
+    ),
+    "red_flag_screen": Question(
+        "Have you had any of these: numbness that came on suddenly and is severe, weakness that came on "
+        "quickly, trouble breathing, or losing control of your bladder or bowels?",
+        (("Yes", "/affirm"), ("No", "/deny"), NOT_SURE),
+    ),
+    "duration": Question(
+        "How long have you had it? For example a few minutes, a few weeks, or months.", (NOT_SURE,)
+    ),
+    "progression": Question(
+        "Is it getting worse, spreading, staying the same, or coming and going?",
+        (
+            ("Getting worse", "it is getting worse"),
+            ("Spreading up", "it is spreading up my legs"),
+            ("Same", "it stays the same"),
+            ("Comes and goes", "it comes and goes"),
+            ("Getting better", "it is getting better"),
+        ),
+    ),
+    "risk_factors": Question(
+        "Last question. Do any of these apply to you: diabetes, a vegan diet or low B12, stomach or gut "
+        "surgery, drinking a lot of alcohol, chemotherapy, poor circulation, or a back or disc problem?",
+        (("None of these", "/deny"), NOT_SURE),
+    ),
+}
 
 # Short answers to the question being asked, tried in order.
 KEYWORDS: Dict[str, Sequence[tuple]] = {
@@ -57,8 +130,9 @@ def _merge(known: Any, new: List[str]) -> List[str]:
     return merged + [v for v in new if v not in merged]
 
 
-def answers_from_entities(text: str, entities: Sequence[Mapping[str, Any]], known: Mapping[str, Any]
-                          ) -> Dict[str, Any]:
+def answers_from_entities(
+    text: str, entities: Sequence[Mapping[str, Any]], known: Mapping[str, Any]
+) -> Dict[str, Any]:
     """Interview slots that the person's own (not denied, not someone else's) findings fill."""
     found: Dict[str, List[str]] = {}
     for entity in entities:
@@ -73,16 +147,21 @@ def answers_from_entities(text: str, entities: Sequence[Mapping[str, Any]], know
     return answers
 
 
-def _red_flag_screen(entities: Sequence[Mapping[str, Any]]) -> Optional[str]:
-    mentioned = [e for e in entities if (e.get("entity"), e.get("value")) in RED_FLAG_PARTS
-                 and e.get("experiencer", "patient") == "patient"]
+def _red_flag_screen(entities: Sequence[Mapping[str, Any]]) -> str | None:
+    mentioned = [
+        e
+        for e in entities
+        if (e.get("entity"), e.get("value")) in RED_FLAG_PARTS
+        and e.get("experiencer", "patient") == "patient"
+    ]
     if not mentioned:
         return None
     return "none" if all(e.get("negated") for e in mentioned) else "present"
 
 
-def answer_to_question(slot: str, text: str, intent: Optional[str],
-                       entities: Sequence[Mapping[str, Any]]) -> Any:
+def answer_to_question(
+    slot: str, text: str, intent: str | None, entities: Sequence[Mapping[str, Any]]
+) -> Any:
     """The value of the slot being asked, from a short answer; None if it gives none."""
     if slot == "red_flag_screen":
         screen = _red_flag_screen(entities)
@@ -101,13 +180,20 @@ def answer_to_question(slot: str, text: str, intent: Optional[str],
         return text.strip()[:MAX_ANSWER_CHARS]
     if slot in ("risk_factors", "red_flag_screen") and NONE_WORDS.match(text):
         return [] if slot == "risk_factors" else "none"
-    if slot == "risk_factors" and any(e.get("entity") == "risk_factor" and e.get("negated") for e in entities):
+    if slot == "risk_factors" and any(
+        e.get("entity") == "risk_factor" and e.get("negated") for e in entities
+    ):
         return []
     return None
 
 
-def answers(text: str, entities: Sequence[Mapping[str, Any]], intent: Optional[str],
-            requested_slot: Optional[str], known: Mapping[str, Any]) -> Dict[str, Any]:
+def answers(
+    text: str,
+    entities: Sequence[Mapping[str, Any]],
+    intent: str | None,
+    requested_slot: str | None,
+    known: Mapping[str, Any],
+) -> Dict[str, Any]:
     """Every interview slot this message fills. The question being asked is
     always settled by an answer-like message, as "unknown" when nothing in it
     answers, so the interview moves on instead of asking the same thing again."""

@@ -9,7 +9,7 @@ what is worth discussing with a clinician.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Dict, List, Tuple
 
@@ -22,8 +22,14 @@ from bot.vocabulary import load_vocabulary
 EVIDENCE_FILE = Path(__file__).with_name("cause_evidence.yml")
 CHRONIC_WEEKS = 8.0  # CIDP's "at least eight weeks"
 BRIEF_WEEKS = 1 / 7  # numbness that passes within a day
-DERIVED = ("pattern:symmetric", "pattern:one_sided", "course:chronic", "course:brief",
-           "course:progressive", "pattern:slow_weakness")
+DERIVED = (
+    "pattern:symmetric",
+    "pattern:one_sided",
+    "course:chronic",
+    "course:brief",
+    "course:progressive",
+    "pattern:slow_weakness",
+)
 
 
 @dataclass(frozen=True)
@@ -65,7 +71,7 @@ class Assessment:
         return self.causes[:n]
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_rules(path: Path = EVIDENCE_FILE) -> Tuple[CauseRule, ...]:
     vocabulary = load_vocabulary()
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -98,7 +104,9 @@ def derive(findings: Findings) -> Dict[str, Tuple[str, ...]]:
     present: Dict[str, Tuple[str, ...]] = {}
     for f in findings.all:
         if f.present:
-            present[f.key] = present.get(f.key, ()) + ((f.text,) if f.text not in present.get(f.key, ()) else ())
+            present[f.key] = present.get(f.key, ()) + (
+                (f.text,) if f.text not in present.get(f.key, ()) else ()
+            )
 
     def words(entity: str, *values: str) -> Tuple[str, ...]:
         return tuple(w for v in values for w in findings.words_for(entity, v))
@@ -137,7 +145,9 @@ def score_causes(findings: Findings) -> Tuple[CauseMatch, ...]:
         if any(w.finding in denied for w in keys if w.finding not in present):
             # The person denied a defining feature and said nothing for it.
             continue
-        supporting = tuple(Evidence(w.finding, present[w.finding]) for w in rule.supporting if w.finding in present)
+        supporting = tuple(
+            Evidence(w.finding, present[w.finding]) for w in rule.supporting if w.finding in present
+        )
         against = tuple(Evidence(w.finding, present[w.finding]) for w in rule.against if w.finding in present)
         score = sum(w.weight for w in rule.supporting if w.finding in present) - sum(
             w.weight for w in rule.against if w.finding in present

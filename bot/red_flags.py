@@ -9,7 +9,7 @@ the emergency advice is answered instead of repeating the alarm forever.
 
 from __future__ import annotations
 
-from typing import List, Optional, Set, Tuple
+from typing import List, Set, Tuple
 
 from bot.findings import Finding, Findings
 
@@ -56,9 +56,7 @@ def _contributes(finding: Finding, parts: Set[Tuple[str, str]]) -> bool:
 
 def raised_by(latest: Findings, conversation: Findings) -> List[str]:
     """Red flags of the whole conversation that the latest message adds to."""
-    return [
-        flag for flag in detect(conversation) if any(_contributes(f, _parts(flag)) for f in latest.all)
-    ]
+    return [flag for flag in detect(conversation) if any(_contributes(f, _parts(flag)) for f in latest.all)]
 
 
 def _denies_a_part(findings: Findings) -> bool:
@@ -68,8 +66,8 @@ def _denies_a_part(findings: Findings) -> bool:
 
 
 def emergency_flags(
-    latest: Findings, conversation: Findings, intent: Optional[str], requested_slot: Optional[str]
-) -> Optional[List[str]]:
+    latest: Findings, conversation: Findings, intent: str | None, requested_slot: str | None
+) -> List[str] | None:
     """The red flags to report if this message calls for the emergency reply, else None.
 
     Besides red flags found in the words, a "yes" to the red-flag screen and a

@@ -85,8 +85,9 @@ def assessment_reply(assessment: Assessment, kb: KnowledgeBase, partial: bool = 
             words = evidence_words(match)
             why = f" Why I mention this: you said {quote(words)}." if words else ""
             lines.append(f"{number}. {cause.name}: {cause.summary}{why}")
-            payload_causes.append({"id": cause.id, "name": cause.name, "evidence": words[:MAX_QUOTES],
-                                   "section": cause.section})
+            payload_causes.append(
+                {"id": cause.id, "name": cause.name, "evidence": words[:MAX_QUOTES], "section": cause.section}
+            )
         lines.append('Ask me "tell me more about the first one" to learn more.')
         paragraphs.append("\n".join(lines))
     else:
@@ -116,22 +117,28 @@ def emergency_reply(flags: Sequence[str], kb: KnowledgeBase) -> Reply:
         f"{because}{kb.emergency_advice}\n\nIf you can, do not go alone: ask someone to stay with you. "
         "Come back to me later if you want to talk about what may cause numb feet."
     )
-    payload = {"type": "emergency", "triage_level": "emergency", "red_flags": list(flags),
-               "advice": kb.emergency_advice}
+    payload = {
+        "type": "emergency",
+        "triage_level": "emergency",
+        "red_flags": list(flags),
+        "advice": kb.emergency_advice,
+    }
     return Reply(text, payload)
 
 
 def cause_details(cause_id: str, kb: KnowledgeBase) -> str:
     cause = kb.cause(cause_id)
     pattern = cause.pattern
-    return "\n\n".join([
-        f"{cause.name}: {cause.summary}",
-        f"How it affects the nerves: {cause.mechanism}",
-        f"The usual pattern: {pattern.where} {pattern.onset} {pattern.course}",
-        f"How it is treated: {cause.treatment}",
-        f"(From the article's section \u201c{cause.section}\u201d.) Only a clinician can tell whether this "
-        "applies to you.",
-    ])
+    return "\n\n".join(
+        [
+            f"{cause.name}: {cause.summary}",
+            f"How it affects the nerves: {cause.mechanism}",
+            f"The usual pattern: {pattern.where} {pattern.onset} {pattern.course}",
+            f"How it is treated: {cause.treatment}",
+            f"(From the article's section \u201c{cause.section}\u201d.) "
+            "Only a clinician can tell whether this applies to you.",
+        ]
+    )
 
 
 def topic_answer(topic_id: str, kb: KnowledgeBase) -> str:

@@ -8,7 +8,7 @@ this module instead of repeating string literals.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Dict, List, Tuple
 
@@ -40,7 +40,7 @@ class Vocabulary:
         return self.triage_levels.index(level)
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_vocabulary(path: Path = VOCABULARY_FILE) -> Vocabulary:
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     entities: Dict[str, Dict[str, Tuple[str, ...]]] = {}

@@ -18,7 +18,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Dict, List
 
 from bot.settings import PROJECT_ROOT, Settings
 
@@ -30,7 +30,7 @@ class Stack:
     """The action server and the Rasa server as two child process groups."""
 
     settings: Settings
-    log_dir: Optional[Path] = None
+    log_dir: Path | None = None
     processes: Dict[str, subprocess.Popen] = field(default_factory=dict)
 
     @property
@@ -71,18 +71,39 @@ class Stack:
     def start_action_server(self) -> None:
         self._spawn(
             "actions",
-            [str(BIN / "python"), "-m", "rasa_sdk", "--actions", "actions", "--port",
-             str(self.settings.action_port), "--quiet"],
+            [
+                str(BIN / "python"),
+                "-m",
+                "rasa_sdk",
+                "--actions",
+                "actions",
+                "--port",
+                str(self.settings.action_port),
+                "--quiet",
+            ],
         )
 
     def rasa_command(self, subcommand: str) -> List[str]:
         command = [
-            str(BIN / "rasa"), subcommand, "--model", str(self.settings.model_dir),
-            "--endpoints", "endpoints.yml", "--port", str(self.settings.rasa_port),
+            str(BIN / "rasa"),
+            subcommand,
+            "--model",
+            str(self.settings.model_dir),
+            "--endpoints",
+            "endpoints.yml",
+            "--port",
+            str(self.settings.rasa_port),
         ]
         if subcommand == "run":
-            command += ["--credentials", "credentials.yml", "--enable-api", "--cors", "*",
-                        "--interface", self.settings.host]
+            command += [
+                "--credentials",
+                "credentials.yml",
+                "--enable-api",
+                "--cors",
+                "*",
+                "--interface",
+                self.settings.host,
+            ]
             if self.settings.auth_token:
                 command += ["--auth-token", self.settings.auth_token]
         return command
@@ -107,8 +128,9 @@ class Stack:
                     del pending[name]
             if pending and time.monotonic() > deadline:
                 self.stop()
-                raise RuntimeError(f"{', '.join(pending)} did not answer within "
-                                   f"{self.settings.startup_timeout:.0f} s")
+                raise RuntimeError(
+                    f"{', '.join(pending)} did not answer within {self.settings.startup_timeout:.0f} s"
+                )
             time.sleep(0.5)
 
     def stop(self) -> None:
@@ -123,7 +145,7 @@ class Stack:
                 process.wait()
         self.processes.clear()
 
-    def first_exited(self) -> Optional[str]:
+    def first_exited(self) -> str | None:
         return next((name for name, p in self.processes.items() if p.poll() is not None), None)
 
 
@@ -151,7 +173,7 @@ def _print_where(stack: Stack) -> None:
         "\nThe assistant is running. Talk to it:\n"
         f"  REST:      curl -s -X POST {base}/webhooks/rest/webhook "
         "-H 'Content-Type: application/json' "
-        "-d '{\"sender\": \"me\", \"message\": \"my feet are numb\"}'\n"
+        '-d \'{"sender": "me", "message": "my feet are numb"}\'\n'
         f"  socket.io: {base}/socket.io (the web widget's endpoint)\n"
         f"  HTTP API:  {base}/status" + (" (needs ?token=$RASA_AUTH_TOKEN)" if s.auth_token else "") + "\n"
         "  terminal:  make shell\n"
@@ -197,7 +219,7 @@ def _shell(stack: Stack) -> int:
         stack.stop()
 
 
-def main(argv: Optional[List[str]] = None) -> int:
+def main(argv: List[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--shell", action="store_true", help="talk in the terminal instead of serving")
     args = parser.parse_args(argv)

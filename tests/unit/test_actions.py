@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List
 
 import pytest
 from rasa_sdk import Tracker
@@ -20,23 +20,45 @@ from bot.knowledge import load_knowledge_base
 
 
 def user(text: str, intent: str, *entities: Dict[str, Any]) -> Dict[str, Any]:
-    return {"event": "user", "text": text,
-            "parse_data": {"text": text, "intent": {"name": intent, "confidence": 0.99},
-                           "entities": list(entities)}}
+    return {
+        "event": "user",
+        "text": text,
+        "parse_data": {
+            "text": text,
+            "intent": {"name": intent, "confidence": 0.99},
+            "entities": list(entities),
+        },
+    }
 
 
 def ent(text: str, entity: str, value: str, phrase: str = "", **status: Any) -> Dict[str, Any]:
     phrase = phrase or value
     start = text.index(phrase)
-    return {"entity": entity, "value": value, "start": start, "end": start + len(phrase),
-            "negated": False, "experiencer": "patient", **status}
+    return {
+        "entity": entity,
+        "value": value,
+        "start": start,
+        "end": start + len(phrase),
+        "negated": False,
+        "experiencer": "patient",
+        **status,
+    }
 
 
-def tracker(events: List[Dict[str, Any]], slots: Optional[Dict[str, Any]] = None,
-            active_loop: Optional[str] = None) -> Tracker:
+def tracker(
+    events: List[Dict[str, Any]], slots: Dict[str, Any] | None = None, active_loop: str | None = None
+) -> Tracker:
     latest = next(e for e in reversed(events) if e["event"] == "user")["parse_data"]
-    return Tracker("test-user", dict(slots or {}), latest, events, False, None,
-                   {"name": active_loop} if active_loop else {}, "action_listen")
+    return Tracker(
+        "test-user",
+        dict(slots or {}),
+        latest,
+        events,
+        False,
+        None,
+        {"name": active_loop} if active_loop else {},
+        "action_listen",
+    )
 
 
 def run(action: Any, t: Tracker) -> tuple:
@@ -50,9 +72,19 @@ DIABETIC = "both feet have gone numb slowly over a year and I'm diabetic"
 
 def test_assessment_names_causes_with_the_persons_words_and_advises_a_clinician() -> None:
     text = DIABETIC
-    t = tracker([user(text, "describe_symptoms", ent(text, "laterality", "both_sides", "both feet"),
-                      ent(text, "symptom", "numbness", "numb"), ent(text, "onset", "gradual", "slowly"),
-                      ent(text, "duration", "over a year"), ent(text, "risk_factor", "diabetes", "diabetic"))])
+    t = tracker(
+        [
+            user(
+                text,
+                "describe_symptoms",
+                ent(text, "laterality", "both_sides", "both feet"),
+                ent(text, "symptom", "numbness", "numb"),
+                ent(text, "onset", "gradual", "slowly"),
+                ent(text, "duration", "over a year"),
+                ent(text, "risk_factor", "diabetes", "diabetic"),
+            )
+        ]
+    )
     messages, events = run(ActionGiveAssessment(), t)
     payload = messages[0]["custom"]
     assert payload["type"] == "assessment"
@@ -61,16 +93,27 @@ def test_assessment_names_causes_with_the_persons_words_and_advises_a_clinician(
     assert "diabetic" in payload["possible_causes"][0]["evidence"]
     assert payload["disclaimer"] and payload["next_steps"]
     assert "clinician" in messages[0]["text"].lower()
-    assert "you said \u201cdiabetic\u201d" in messages[0]["text"] or "\u201cdiabetic\u201d" in messages[0]["text"]
+    assert (
+        "you said \u201cdiabetic\u201d" in messages[0]["text"]
+        or "\u201cdiabetic\u201d" in messages[0]["text"]
+    )
     assert SlotSet("triage_level", "see_clinician") in events
     assert SlotSet("possible_causes", [c["id"] for c in payload["possible_causes"]]) in events
 
 
 def test_assessment_ignores_denied_and_family_findings() -> None:
     text = "my feet are numb, I'm not diabetic but my dad is"
-    t = tracker([user(text, "describe_symptoms", ent(text, "symptom", "numbness", "numb"),
-                      ent(text, "risk_factor", "diabetes", "diabetic", negated=True),
-                      ent(text, "risk_factor", "diabetes", "my dad is", experiencer="other"))])
+    t = tracker(
+        [
+            user(
+                text,
+                "describe_symptoms",
+                ent(text, "symptom", "numbness", "numb"),
+                ent(text, "risk_factor", "diabetes", "diabetic", negated=True),
+                ent(text, "risk_factor", "diabetes", "my dad is", experiencer="other"),
+            )
+        ]
+    )
     messages, _ = run(ActionGiveAssessment(), t)
     assert "diabetic_neuropathy" not in [c["id"] for c in messages[0]["custom"]["possible_causes"]]
 
@@ -87,18 +130,25 @@ def test_assessment_never_states_a_diagnosis_or_a_dose() -> None:
 
 def test_assessment_with_nothing_said_asks_for_symptoms() -> None:
     messages, events = run(ActionGiveAssessment(), tracker([user("what do you think", "ask_assessment")]))
-    assert "custom" not in messages[0] and "feet" in messages[0]["text"]
+    assert not messages[0]["custom"] and "feet" in messages[0]["text"]
     assert events == []
 
 
 def test_emergency_reply_interrupts_the_interview() -> None:
     text = "and now I can't breathe properly"
-    t = tracker([user(text, "report_red_flag", ent(text, "symptom", "breathing_difficulty", "can't breathe"))],
-                slots={"requested_slot": "duration"}, active_loop="symptom_form")
+    t = tracker(
+        [user(text, "report_red_flag", ent(text, "symptom", "breathing_difficulty", "can't breathe"))],
+        slots={"requested_slot": "duration"},
+        active_loop="symptom_form",
+    )
     messages, events = run(ActionEmergency(), t)
     payload = messages[0]["custom"]
-    assert payload == {"type": "emergency", "triage_level": "emergency", "red_flags": ["breathing_difficulty"],
-                       "advice": load_knowledge_base().emergency_advice}
+    assert payload == {
+        "type": "emergency",
+        "triage_level": "emergency",
+        "red_flags": ["breathing_difficulty"],
+        "advice": load_knowledge_base().emergency_advice,
+    }
     assert "emergency" in messages[0]["text"].lower()
     assert SlotSet("triage_level", "emergency") in events
     assert SlotSet("red_flags", ["breathing_difficulty"]) in events
@@ -113,29 +163,53 @@ def test_interview_takes_a_one_word_answer_to_the_question_asked() -> None:
 
 def test_interview_fills_everything_a_message_says() -> None:
     text = "only my left sole, it started suddenly"
-    t = tracker([user(text, "inform", ent(text, "laterality", "one_side", "only my left"),
-                      ent(text, "body_part", "sole"), ent(text, "onset", "sudden", "suddenly"))],
-                slots={"requested_slot": "body_part"}, active_loop="symptom_form")
+    t = tracker(
+        [
+            user(
+                text,
+                "inform",
+                ent(text, "laterality", "one_side", "only my left"),
+                ent(text, "body_part", "sole"),
+                ent(text, "onset", "sudden", "suddenly"),
+            )
+        ],
+        slots={"requested_slot": "body_part"},
+        active_loop="symptom_form",
+    )
     _, events = run(ValidateSymptomForm(), t)
-    assert set(map(str, events)) == set(map(str, [SlotSet("laterality", "one_side"),
-                                                  SlotSet("body_part", ["sole"]), SlotSet("onset", "sudden")]))
+    assert set(map(str, events)) == set(
+        map(
+            str,
+            [SlotSet("laterality", "one_side"), SlotSet("body_part", ["sole"]), SlotSet("onset", "sudden")],
+        )
+    )
 
 
 def test_tell_me_more_refers_to_the_last_assessment() -> None:
     kb = load_knowledge_base()
-    t = tracker([user("tell me more about the second one", "ask_more")],
-                slots={"possible_causes": ["diabetic_neuropathy", "b12_deficiency"]})
+    t = tracker(
+        [user("tell me more about the second one", "ask_more")],
+        slots={"possible_causes": ["diabetic_neuropathy", "b12_deficiency"]},
+    )
     messages, _ = run(ActionAnswerQuestion(), t)
     assert messages[0]["text"].startswith(kb.cause("b12_deficiency").name)
 
 
-@pytest.mark.parametrize("intent, text, entity, expected", [
-    ("ask_test", "what is a nerve conduction study", ("topic", "nerve_conduction_study"),
-     "nerve_conduction_study"),
-    ("ask_concept", "why do feet go first", ("topic", "longest_fibres"), "longest_fibres"),
-])
-def test_questions_are_answered_from_the_knowledge_base(intent: str, text: str, entity: tuple,
-                                                        expected: str) -> None:
+@pytest.mark.parametrize(
+    "intent, text, entity, expected",
+    [
+        (
+            "ask_test",
+            "what is a nerve conduction study",
+            ("topic", "nerve_conduction_study"),
+            "nerve_conduction_study",
+        ),
+        ("ask_concept", "why do feet go first", ("topic", "longest_fibres"), "longest_fibres"),
+    ],
+)
+def test_questions_are_answered_from_the_knowledge_base(
+    intent: str, text: str, entity: tuple, expected: str
+) -> None:
     phrase = text.split()[-1]
     t = tracker([user(text, intent, ent(text, entity[0], entity[1], phrase))])
     messages, _ = run(ActionAnswerQuestion(), t)
@@ -143,7 +217,9 @@ def test_questions_are_answered_from_the_knowledge_base(intent: str, text: str, 
 
 
 def test_dose_requests_are_refused_politely() -> None:
-    messages, _ = run(ActionAnswerQuestion(), tracker([user("how much gabapentin can I take", "ask_medication")]))
+    messages, _ = run(
+        ActionAnswerQuestion(), tracker([user("how much gabapentin can I take", "ask_medication")])
+    )
     assert messages[0]["text"] == load_knowledge_base().no_doses
 
 

@@ -6,7 +6,11 @@ from bot.conversation import findings_from_events, turns_from_events
 
 
 def user(text: str, *entities: dict) -> dict:
-    return {"event": "user", "text": text, "parse_data": {"intent": {"name": "inform"}, "entities": list(entities)}}
+    return {
+        "event": "user",
+        "text": text,
+        "parse_data": {"intent": {"name": "inform"}, "entities": list(entities)},
+    }
 
 
 def test_interview_answers_are_quoted_with_the_message_that_gave_them() -> None:
@@ -33,10 +37,13 @@ def test_a_restart_forgets_what_came_before() -> None:
 
 
 def test_denied_and_other_findings_are_kept_apart() -> None:
-    events = [user("no diabetes here but my mum has it",
-                   {"entity": "risk_factor", "value": "diabetes", "start": 3, "end": 11, "negated": True},
-                   {"entity": "risk_factor", "value": "diabetes", "start": 24, "end": 27,
-                    "experiencer": "other"})]
+    events = [
+        user(
+            "no diabetes here but my mum has it",
+            {"entity": "risk_factor", "value": "diabetes", "start": 3, "end": 11, "negated": True},
+            {"entity": "risk_factor", "value": "diabetes", "start": 24, "end": 27, "experiencer": "other"},
+        )
+    ]
     findings = findings_from_events(events)
     assert not findings.has("risk_factor", "diabetes")
     assert findings.denies("risk_factor", "diabetes")

@@ -19,18 +19,29 @@ def ent(entity: str, value: str, text: str, phrase: str = "", **status: Any) -> 
 def test_one_message_can_answer_several_questions() -> None:
     text = "both feet for about a year, slowly getting worse, I'm diabetic"
     entities: List[Dict[str, Any]] = [
-        ent("laterality", "both_sides", text, "both feet"), ent("body_part", "feet", text),
-        ent("duration", "about a year", text), ent("onset", "gradual", text, "slowly"),
-        ent("progression", "worsening", text, "getting worse"), ent("risk_factor", "diabetes", text, "diabetic"),
+        ent("laterality", "both_sides", text, "both feet"),
+        ent("body_part", "feet", text),
+        ent("duration", "about a year", text),
+        ent("onset", "gradual", text, "slowly"),
+        ent("progression", "worsening", text, "getting worse"),
+        ent("risk_factor", "diabetes", text, "diabetic"),
     ]
     filled = answers(text, entities, "describe_symptoms", None, {})
-    assert filled == {"laterality": "both_sides", "body_part": ["feet"], "duration": "about a year",
-                      "onset": "gradual", "progression": "worsening", "risk_factors": ["diabetes"]}
+    assert filled == {
+        "laterality": "both_sides",
+        "body_part": ["feet"],
+        "duration": "about a year",
+        "onset": "gradual",
+        "progression": "worsening",
+        "risk_factors": ["diabetes"],
+    }
 
 
 def test_denied_and_someone_elses_findings_fill_nothing() -> None:
-    entities = [ent("risk_factor", "diabetes", "x", negated=True),
-                ent("risk_factor", "chemotherapy", "x", experiencer="other")]
+    entities = [
+        ent("risk_factor", "diabetes", "x", negated=True),
+        ent("risk_factor", "chemotherapy", "x", experiencer="other"),
+    ]
     assert answers("no diabetes, my mum had chemo", entities, "inform", None, {}) == {}
 
 
@@ -39,20 +50,23 @@ def test_denying_every_risk_factor_answers_the_risk_factor_question() -> None:
     assert answers("I'm not diabetic", entities, "inform", "risk_factors", {}) == {"risk_factors": []}
 
 
-@pytest.mark.parametrize("slot, text, intent, value", [
-    ("laterality", "both", "inform", "both_sides"),
-    ("laterality", "just the left", "inform", "one_side"),
-    ("onset", "all at once", "inform", "sudden"),
-    ("onset", "slowly", "inform", "gradual"),
-    ("duration", "6 months or so", "inform", "6 months or so"),
-    ("progression", "it's getting worse", "inform", "worsening"),
-    ("progression", "no", "deny", "stable"),
-    ("red_flag_screen", "no none of those", "deny", "none"),
-    ("red_flag_screen", "yes", "affirm", "present"),
-    ("risk_factors", "none of them", "deny", []),
-    ("body_part", "not sure", "dont_know", []),
-    ("onset", "no idea", "dont_know", "unknown"),
-])
+@pytest.mark.parametrize(
+    "slot, text, intent, value",
+    [
+        ("laterality", "both", "inform", "both_sides"),
+        ("laterality", "just the left", "inform", "one_side"),
+        ("onset", "all at once", "inform", "sudden"),
+        ("onset", "slowly", "inform", "gradual"),
+        ("duration", "6 months or so", "inform", "6 months or so"),
+        ("progression", "it's getting worse", "inform", "worsening"),
+        ("progression", "no", "deny", "stable"),
+        ("red_flag_screen", "no none of those", "deny", "none"),
+        ("red_flag_screen", "yes", "affirm", "present"),
+        ("risk_factors", "none of them", "deny", []),
+        ("body_part", "not sure", "dont_know", []),
+        ("onset", "no idea", "dont_know", "unknown"),
+    ],
+)
 def test_short_answers_to_the_question_being_asked(slot: str, text: str, intent: str, value: Any) -> None:
     assert answers(text, [], intent, slot, {})[slot] == value
 
@@ -67,11 +81,20 @@ def test_questions_do_not_fill_the_interview() -> None:
 
 
 def test_body_parts_accumulate() -> None:
-    filled = answers("and my toes", [ent("body_part", "toes", "and my toes")], "inform", None,
-                     {"body_part": ["feet"]})
+    filled = answers(
+        "and my toes", [ent("body_part", "toes", "and my toes")], "inform", None, {"body_part": ["feet"]}
+    )
     assert filled["body_part"] == ["feet", "toes"]
 
 
 def test_missing_follows_the_interview_order() -> None:
     assert missing({"body_part": ["feet"], "onset": "unknown"}) == [
-        s for s in INTERVIEW_ORDER if s not in ("body_part", "onset")]
+        s for s in INTERVIEW_ORDER if s not in ("body_part", "onset")
+    ]
+
+
+def test_every_interview_slot_has_one_short_question() -> None:
+    from bot.interview import QUESTIONS
+
+    assert set(QUESTIONS) == set(INTERVIEW_ORDER)
+    assert all(q.text.endswith("?") and len(q.text) < 220 for q in QUESTIONS.values())

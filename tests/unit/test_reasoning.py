@@ -29,26 +29,64 @@ def findings(*items: str) -> Findings:
 
 
 CAUSE_CASES: List[Tuple[str, Tuple[str, ...], str]] = [
-    ("diabetic", ("symptom:numbness", "body_part:feet", "laterality:both_sides", "onset:gradual",
-                  "risk_factor:diabetes"), "diabetic_neuropathy"),
+    (
+        "diabetic",
+        (
+            "symptom:numbness",
+            "body_part:feet",
+            "laterality:both_sides",
+            "onset:gradual",
+            "risk_factor:diabetes",
+        ),
+        "diabetic_neuropathy",
+    ),
     ("vegan", ("symptom:tingling", "laterality:both_sides", "risk_factor:vegan_diet"), "b12_deficiency"),
     ("malabsorption", ("symptom:numbness", "risk_factor:malabsorption"), "b12_deficiency"),
     ("low b12", ("symptom:numbness", "risk_factor:b12_deficiency"), "b12_deficiency"),
-    ("circulation", ("symptom:numbness", "risk_factor:peripheral_artery_disease"), "peripheral_artery_disease"),
-    ("tarsal", ("symptom:burning", "laterality:one_side", "body_part:sole", "body_part:toes"),
-     "tarsal_tunnel_syndrome"),
-    ("tarsal ankle", ("symptom:tingling", "laterality:one_side", "body_part:ankle"), "tarsal_tunnel_syndrome"),
-    ("sciatica back", ("symptom:pain", "laterality:one_side", "body_part:leg", "body_part:lower_back"),
-     "sciatica"),
+    (
+        "circulation",
+        ("symptom:numbness", "risk_factor:peripheral_artery_disease"),
+        "peripheral_artery_disease",
+    ),
+    (
+        "tarsal",
+        ("symptom:burning", "laterality:one_side", "body_part:sole", "body_part:toes"),
+        "tarsal_tunnel_syndrome",
+    ),
+    (
+        "tarsal ankle",
+        ("symptom:tingling", "laterality:one_side", "body_part:ankle"),
+        "tarsal_tunnel_syndrome",
+    ),
+    (
+        "sciatica back",
+        ("symptom:pain", "laterality:one_side", "body_part:leg", "body_part:lower_back"),
+        "sciatica",
+    ),
     ("sciatica disc", ("symptom:numbness", "risk_factor:herniated_disc", "laterality:one_side"), "sciatica"),
     ("stenosis", ("symptom:numbness", "risk_factor:spinal_stenosis"), "sciatica"),
-    ("alcohol", ("symptom:numbness", "laterality:both_sides", "risk_factor:heavy_alcohol_use"),
-     "alcohol_neuropathy"),
+    (
+        "alcohol",
+        ("symptom:numbness", "laterality:both_sides", "risk_factor:heavy_alcohol_use"),
+        "alcohol_neuropathy",
+    ),
     ("chemo", ("symptom:numbness", "body_part:hands", "risk_factor:chemotherapy"), "chemotherapy_neuropathy"),
-    ("cidp", ("symptom:numbness", "symptom:weakness", "onset:gradual", "duration=4 months",
-              "progression:worsening"), "cidp"),
-    ("sitting", ("symptom:numbness", "risk_factor:prolonged_sitting", "duration=10 minutes"),
-     "temporary_compression"),
+    (
+        "cidp",
+        (
+            "symptom:numbness",
+            "symptom:weakness",
+            "onset:gradual",
+            "duration=4 months",
+            "progression:worsening",
+        ),
+        "cidp",
+    ),
+    (
+        "sitting",
+        ("symptom:numbness", "risk_factor:prolonged_sitting", "duration=10 minutes"),
+        "temporary_compression",
+    ),
 ]
 
 
@@ -85,12 +123,15 @@ def test_every_red_flag_of_the_vocabulary_is_covered() -> None:
     assert {c[2] for c in RED_FLAG_CASES} == set(load_vocabulary().red_flags)
 
 
-@pytest.mark.parametrize("items", [
-    ("symptom:numbness", "-symptom:breathing_difficulty", "-symptom:bladder_control_loss"),
-    ("symptom:numbness", "-symptom:weakness", "onset:sudden"),
-    ("symptom:numbness", "~symptom:breathing_difficulty"),
-    ("symptom:numbness", "onset:sudden", "-severity:severe"),
-])
+@pytest.mark.parametrize(
+    "items",
+    [
+        ("symptom:numbness", "-symptom:breathing_difficulty", "-symptom:bladder_control_loss"),
+        ("symptom:numbness", "-symptom:weakness", "onset:sudden"),
+        ("symptom:numbness", "~symptom:breathing_difficulty"),
+        ("symptom:numbness", "onset:sudden", "-severity:severe"),
+    ],
+)
 def test_denied_or_someone_elses_red_flags_never_escalate(items: Tuple[str, ...]) -> None:
     assert assess(findings(*items)).triage_level != "emergency"
 
@@ -101,25 +142,45 @@ def test_slow_weakness_over_months_is_cidp_not_an_emergency() -> None:
     assert result.causes[0].cause == "cidp"
 
 
-@pytest.mark.parametrize("items, absent", [
-    (("symptom:numbness", "-risk_factor:diabetes", "laterality:both_sides"), "diabetic_neuropathy"),
-    (("symptom:numbness", "~risk_factor:diabetes", "laterality:both_sides"), "diabetic_neuropathy"),
-    (("symptom:numbness", "~risk_factor:chemotherapy"), "chemotherapy_neuropathy"),
-    (("symptom:numbness", "-risk_factor:heavy_alcohol_use", "risk_factor:vegan_diet"), "alcohol_neuropathy"),
-])
-def test_denied_or_someone_elses_findings_never_count_for_a_cause(items: Tuple[str, ...], absent: str) -> None:
+@pytest.mark.parametrize(
+    "items, absent",
+    [
+        (("symptom:numbness", "-risk_factor:diabetes", "laterality:both_sides"), "diabetic_neuropathy"),
+        (("symptom:numbness", "~risk_factor:diabetes", "laterality:both_sides"), "diabetic_neuropathy"),
+        (("symptom:numbness", "~risk_factor:chemotherapy"), "chemotherapy_neuropathy"),
+        (
+            ("symptom:numbness", "-risk_factor:heavy_alcohol_use", "risk_factor:vegan_diet"),
+            "alcohol_neuropathy",
+        ),
+    ],
+)
+def test_denied_or_someone_elses_findings_never_count_for_a_cause(
+    items: Tuple[str, ...], absent: str
+) -> None:
     assert absent not in [m.cause for m in assess(findings(*items)).causes]
 
 
 def test_brief_positional_numbness_alone_is_self_care() -> None:
-    result = assess(findings("symptom:numbness", "risk_factor:prolonged_sitting", "duration=a few minutes",
-                             "progression:improving"))
+    result = assess(
+        findings(
+            "symptom:numbness",
+            "risk_factor:prolonged_sitting",
+            "duration=a few minutes",
+            "progression:improving",
+        )
+    )
     assert result.triage_level == "self_care"
 
 
-@pytest.mark.parametrize("extra", [
-    "progression:worsening", "duration=3 months", "symptom:weakness", "risk_factor:diabetes",
-])
+@pytest.mark.parametrize(
+    "extra",
+    [
+        "progression:worsening",
+        "duration=3 months",
+        "symptom:weakness",
+        "risk_factor:diabetes",
+    ],
+)
 def test_positional_numbness_with_anything_else_needs_a_clinician(extra: str) -> None:
     result = assess(findings("symptom:numbness", "risk_factor:prolonged_sitting", extra))
     assert result.triage_level == "see_clinician"

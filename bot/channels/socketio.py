@@ -1,0 +1,54 @@
+"""Rasa's socket.io channel, as the chat page needs it.
+
+Rasa's socket.io output emits a `custom` payload as keyword arguments of
+`emit` (it expects channel-native fields), which breaks on the assistant's
+assessment and emergency payloads. Here a reply that carries a payload goes
+out as ONE message `{"text": ..., "custom": {...}}`, which the rasa-webchat
+widget hands to the page's card component whole; everything else is Rasa's
+own behaviour (text split in paragraphs, buttons as quick replies).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Awaitable, Callable, Dict
+
+from rasa.core.channels.channel import OutputChannel, UserMessage
+from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
+from sanic import Blueprint
+
+
+class WebChatOutput(SocketIOOutput):
+    @classmethod
+    def name(cls) -> str:
+        return "socketio"
+
+    async def send_response(self, recipient_id: str, message: Dict[str, Any]) -> None:
+        custom = message.get("custom")
+        if not custom or message.get("buttons") or message.get("quick_replies"):
+            await super().send_response(recipient_id, message)
+            return
+        card: Dict[str, Any] = {"custom": custom}
+        if message.get("text"):
+            card["text"] = message["text"]
+        await self._send_message(recipient_id, card)
+
+    async def send_custom_json(self, recipient_id: str, json_message: Dict[str, Any], **kwargs: Any) -> None:
+        await self._send_message(recipient_id, {"custom": json_message})
+
+
+class WebChatInput(SocketIOInput):
+    """socket.io with `WebChatOutput` for every reply (Rasa builds its output inline)."""
+
+    @classmethod
+    def name(cls) -> str:
+        return "socketio"
+
+    def get_output_channel(self) -> OutputChannel | None:
+        return None if self.sio is None else WebChatOutput(self.sio, self.bot_message_evt)
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        async def handle(message: UserMessage) -> None:
+            message.output_channel = WebChatOutput(self.sio, self.bot_message_evt)
+            await on_new_message(message)
+
+        return super().blueprint(handle)

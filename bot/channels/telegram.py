@@ -1,0 +1,196 @@
+"""Rasa's Telegram connector with a checked webhook and a configurable Bot API.
+
+On top of Rasa's `TelegramInput`:
+- at start-up the bot checks that the token belongs to `verify` (the bot's
+  name) once, and registers the webhook with a secret token; every update must
+  carry it in `X-Telegram-Bot-Api-Secret-Token`, or gets 401;
+- the Bot API base URL is `api_url`, so tests can use a fake Bot API;
+- a button tap (callback query) is answered, so the client stops its spinner,
+  and its payload goes to the assistant; Telegram's `/start` greets;
+- an edited message or a sticker, photo and the like gets a short note
+  instead of silently vanishing or replaying a turn of the interview.
+
+Replies are plain text (no parse mode, so nothing needs escaping); buttons
+become an inline keyboard whose callback data is the button's payload; an
+assessment or emergency starts with its triage level in words.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import logging
+from http import HTTPStatus
+from typing import Any, Awaitable, Callable, Dict, List
+
+from aiogram import Bot
+from aiogram.bot.api import TelegramAPIServer
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from aiogram.utils.exceptions import TelegramAPIError
+from rasa.core.channels.channel import InputChannel, UserMessage
+from rasa.core.channels.telegram import TelegramInput as RasaTelegramInput
+from rasa.core.channels.telegram import TelegramOutput as RasaTelegramOutput
+from rasa.shared.exceptions import RasaException
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot.channels.payloads import heading, is_clinical, summary
+from bot.settings import TELEGRAM_API_URL
+
+logger = logging.getLogger(__name__)
+
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+CALLBACK_DATA_LIMIT = 64  # bytes
+ONE_ROW_MAX = 3  # more buttons than this go one per row
+EDITED_NOTE = "I can only read new messages, not edited ones. Please send what you meant as a new message."
+NOT_TEXT_NOTE = "Sorry, I can only read text. Please tell me in words what you feel in your feet."
+COMMANDS = {"/start": "/greet", "/help": "/greet"}
+
+
+class TelegramOutput(RasaTelegramOutput):
+    def __init__(self, access_token: str, api_url: str = TELEGRAM_API_URL) -> None:
+        Bot.__init__(self, access_token, server=TelegramAPIServer.from_base(api_url))
+
+    async def send_response(self, recipient_id: str, message: Dict[str, Any]) -> None:
+        custom = message.get("custom")
+        if is_clinical(custom) and not message.get("buttons"):
+            await self.send_message(recipient_id, heading(custom))
+            await self.send_text_message(recipient_id, message.get("text") or "")
+            return
+        await super().send_response(recipient_id, message)
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        for part in (p.strip() for p in text.split("\n\n")):
+            if part:
+                await self.send_message(recipient_id, part)
+
+    async def send_text_with_buttons(
+        self, recipient_id: str, text: str, buttons: List[Dict[str, Any]], **kwargs: Any
+    ) -> None:
+        keyboard = [
+            InlineKeyboardButton(b["title"], callback_data=_callback_data(b["payload"], b["title"]))
+            for b in buttons
+        ]
+        markup = InlineKeyboardMarkup()
+        if len(keyboard) <= ONE_ROW_MAX:
+            markup.row(*keyboard)
+        else:
+            for button in keyboard:
+                markup.row(button)
+        await self.send_message(recipient_id, text, reply_markup=markup)
+
+    async def send_custom_json(self, recipient_id: str, json_message: Dict[str, Any], **kwargs: Any) -> None:
+        if is_clinical(json_message):
+            await self.send_message(recipient_id, "\n".join(summary(json_message)))
+        else:
+            await super().send_custom_json(recipient_id, json_message, **kwargs)
+
+
+def _callback_data(payload: str, title: str) -> str:
+    """Telegram caps callback data at 64 bytes; a longer payload falls back to the button's words."""
+    return payload if len(payload.encode()) <= CALLBACK_DATA_LIMIT else title[:CALLBACK_DATA_LIMIT]
+
+
+class TelegramInput(RasaTelegramInput):
+    @classmethod
+    def from_credentials(cls, credentials: Dict[str, Any] | None) -> InputChannel:
+        if not credentials:
+            cls.raise_missing_credentials_exception()
+        if not credentials.get("secret_token"):
+            raise RasaException("the Telegram channel needs a `secret_token` to check its webhook requests")
+        return cls(
+            credentials.get("access_token"),
+            credentials.get("verify"),
+            credentials.get("webhook_url"),
+            secret_token=credentials["secret_token"],
+            api_url=credentials.get("api_url") or TELEGRAM_API_URL,
+        )
+
+    def __init__(
+        self,
+        access_token: str | None,
+        verify: str | None,
+        webhook_url: str | None,
+        secret_token: str,
+        api_url: str = TELEGRAM_API_URL,
+    ) -> None:
+        super().__init__(access_token, verify, webhook_url, debug_mode=False)
+        self.secret_token = secret_token
+        self.api_url = api_url
+
+    def get_output_channel(self) -> TelegramOutput:
+        return TelegramOutput(self.access_token or "", self.api_url)
+
+    async def register_webhook(self) -> None:
+        """Checks the token belongs to the bot named `verify`, then registers the webhook and its secret."""
+        bot = self.get_output_channel()
+        try:
+            me = await bot.get_me()
+            if me.username != self.verify:
+                raise RasaException(
+                    f"TELEGRAM_BOT_NAME is {self.verify!r}, but the token is @{me.username}'s"
+                )
+            await bot.request("setWebhook", {"url": self.webhook_url, "secret_token": self.secret_token})
+        except TelegramAPIError as error:
+            raise RasaException(f"Failed to set the Telegram webhook: {error}") from error
+        finally:
+            await bot.session.close()
+
+    def _authentic(self, request: Request) -> bool:
+        return hmac.compare_digest(
+            request.headers.get(SECRET_HEADER, "").encode(), self.secret_token.encode()
+        )
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        # Rasa builds channels before its event loop runs, as Rasa's own connector assumes.
+        asyncio.run(self.register_webhook())
+        telegram_webhook = Blueprint("telegram_webhook", __name__)
+        out_channel = self.get_output_channel()
+
+        @telegram_webhook.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @telegram_webhook.route("/webhook", methods=["POST"])
+        async def message(request: Request) -> HTTPResponse:
+            if not self._authentic(request):
+                return response.text("invalid secret token", status=HTTPStatus.UNAUTHORIZED)
+            if not isinstance(request.json, dict):
+                return response.text("expected a Telegram Update", status=HTTPStatus.BAD_REQUEST)
+            update = Update(**request.json)
+            text, chat_id = await _read(update, out_channel)
+            if text is None or chat_id is None:
+                return response.text("success")
+            try:
+                await on_new_message(
+                    UserMessage(
+                        COMMANDS.get(text.strip(), text),
+                        out_channel,
+                        str(chat_id),
+                        input_channel=self.name(),
+                        metadata=self.get_metadata(request),
+                    )
+                )
+            except Exception:  # Telegram would redeliver on an error status: answer, and log instead.
+                logger.exception("the Telegram message could not be handled")
+            return response.text("success")
+
+        return telegram_webhook
+
+
+async def _read(update: Update, out_channel: TelegramOutput) -> tuple[str | None, int | None]:
+    """The text to hand to the assistant and its chat, or (None, None) after answering here."""
+    if update.callback_query is not None:
+        query = update.callback_query
+        await out_channel.answer_callback_query(query.id)
+        return query.data, query.message.chat.id if query.message else query.from_user.id
+    if update.edited_message is not None:
+        await out_channel.send_message(update.edited_message.chat.id, EDITED_NOTE)
+        return None, None
+    if update.message is None:
+        return None, None
+    if update.message.text is None:
+        await out_channel.send_message(update.message.chat.id, NOT_TEXT_NOTE)
+        return None, None
+    return update.message.text, update.message.chat.id

@@ -1,0 +1,4 @@
+"""Clinical language processing: lexicon, medspaCy pipeline, durations and language detection.
+
+Plain Python and spaCy; the Rasa graph components in `bot.graph` wrap it.
+"""

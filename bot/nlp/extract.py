@@ -1,0 +1,245 @@
+"""Clinical entities with their assertion status (negated, experiencer) from free text.
+
+`ClinicalExtractor.extract` runs the lexicon and ConText over a message, adds the
+assertion status of spans found by another extractor (DIET), merges the two
+deterministically and resolves elliptical clauses about family members.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Dict, Iterable, List, Mapping, Sequence, Tuple
+
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from bot.nlp.lexicon import LEXICON_FILE, Lexicon, is_canonical, load_lexicon
+from bot.nlp.pipeline import (
+    CONTEXT,
+    FREE_TEXT_VALUE,
+    SPAN_GROUP,
+    build_pipeline,
+    load_pipeline,
+    phrase_pattern,
+    save_pipeline,
+    value_attribute,
+)
+from bot.vocabulary import Vocabulary, load_vocabulary
+
+EXTRACTOR_NAME = "ClinicalEntityExtractor"
+PATIENT = "patient"
+OTHER = "other"
+
+#: Only the start of a message is analysed. A person describing their feet does
+#: so in far fewer characters; the cap keeps the cost of a pasted document (or an
+#: abusive 1 MB message) bounded for the whole NLU pipeline.
+MAX_TEXT_CHARS = 5000
+
+_OTHER_ELLIPSIS = "other"
+_PATIENT_ELLIPSIS = "patient_denies"
+
+
+@dataclass
+class _Candidate:
+    entity: str
+    value: Any
+    start: int
+    end: int
+    negated: bool
+    other: bool
+    from_lexicon: bool
+    extra: Dict[str, Any] = field(default_factory=dict)  # the other extractor's own keys
+
+    def as_dict(self) -> Dict[str, Any]:
+        base = dict(self.extra) or {"extractor": EXTRACTOR_NAME}
+        base.update(
+            entity=self.entity,
+            value=self.value,
+            start=self.start,
+            end=self.end,
+            negated=self.negated,
+            experiencer=OTHER if self.other else PATIENT,
+        )
+        return base
+
+
+class ClinicalExtractor:
+    def __init__(self, nlp: Language, lexicon: Lexicon, vocabulary: Vocabulary | None = None) -> None:
+        self.nlp = nlp
+        self.lexicon = lexicon
+        self._vocabulary = vocabulary or load_vocabulary()
+        self._ellipsis = Matcher(nlp.vocab)
+        self._ellipsis.add(_OTHER_ELLIPSIS, [phrase_pattern(nlp, p) for p in lexicon.other_ellipsis])
+        self._ellipsis.add(_PATIENT_ELLIPSIS, [phrase_pattern(nlp, p) for p in lexicon.patient_ellipsis])
+        self._phrase_values = {
+            (entity, self._norm_key(phrase.literal)): value
+            for entity, values in lexicon.entities.items()
+            for value, phrases in values.items()
+            for phrase in phrases
+            if phrase.pattern is None
+        }
+
+    @classmethod
+    def build(cls, lexicon_path: Path = LEXICON_FILE) -> ClinicalExtractor:
+        lexicon = load_lexicon(lexicon_path)
+        return cls(build_pipeline(lexicon), lexicon)
+
+    @classmethod
+    def load(cls, directory: Path) -> ClinicalExtractor:
+        nlp, lexicon = load_pipeline(directory)
+        return cls(nlp, lexicon)
+
+    def save(self, directory: Path) -> None:
+        save_pipeline(self.nlp, self.lexicon, directory)
+
+    def extract(self, text: str, extra_spans: Sequence[Mapping[str, Any]] = ()) -> List[Dict[str, Any]]:
+        """Entities of `text` plus `extra_spans` (dicts with entity, value, start, end), merged.
+
+        Each returned dict has entity, value, start, end, extractor, negated and
+        experiencer; an extra span keeps its own keys (extractor, confidence...).
+        """
+        doc = self.nlp.make_doc(text[:MAX_TEXT_CHARS])
+        extras: List[Tuple[Mapping[str, Any], Span | None]] = []
+        lexicon_count = 0
+        for name, component in self.nlp.pipeline:
+            if name == CONTEXT:
+                # The extra spans join the lexicon's before ConText, so that ConText
+                # judges them too.
+                group = doc.spans[SPAN_GROUP]
+                lexicon_count = len(group)
+                for extra in extra_spans:
+                    span = self._char_span(doc, extra)
+                    extras.append((extra, span))
+                    if span is not None:
+                        group.append(span)
+            doc = component(doc)
+        spans = list(doc.spans[SPAN_GROUP])
+        candidates = self._lexicon_candidates(spans[:lexicon_count])
+        candidates += [self._extra_candidate(extra, span) for extra, span in extras]
+        entities = [candidate.as_dict() for candidate in self._merge(candidates)]
+        entities += self._elliptical(doc, entities)
+        return sorted(entities, key=lambda e: (e["start"], e["end"], e["entity"], str(e["value"])))
+
+    def is_canonical(self, entity: str, value: Any) -> bool:
+        return is_canonical(self._vocabulary, entity, value)
+
+    def _lexicon_candidates(self, spans: Iterable[Span]) -> List[_Candidate]:
+        by_type: Dict[str, List[Span]] = {}
+        for span in spans:
+            by_type.setdefault(span.label_, []).append(span)
+        candidates = []
+        for entity, group in by_type.items():
+            for span in filter_spans(group):  # the longest match of each entity type wins
+                value = span._.get(value_attribute(entity))
+                if value is None:  # a blocker won
+                    continue
+                candidates.append(
+                    _Candidate(
+                        entity=entity,
+                        value=span.text if value == FREE_TEXT_VALUE else value,
+                        start=span.start_char,
+                        end=span.end_char,
+                        negated=bool(span._.is_negated),
+                        other=bool(span._.is_family),
+                        from_lexicon=True,
+                    )
+                )
+        return candidates
+
+    def _extra_candidate(self, extra: Mapping[str, Any], span: Span | None) -> _Candidate:
+        entity, value = str(extra["entity"]), extra.get("value")
+        extra_dict = dict(extra)
+        if not self.is_canonical(entity, value):
+            # DIET found the span but its value is raw text: the lexicon may know the phrase.
+            text = span.text if span is not None else str(value)
+            known = self._phrase_values.get((entity, self._norm_key(str(value)))) or self._phrase_values.get(
+                (entity, self._norm_key(text))
+            )
+            if known is not None:
+                value = known
+                extra_dict["processors"] = [*extra_dict.get("processors", []), EXTRACTOR_NAME]
+        return _Candidate(
+            entity=entity,
+            value=value,
+            start=int(extra["start"]),
+            end=int(extra["end"]),
+            negated=bool(span is not None and span._.is_negated),
+            other=bool(span is not None and span._.is_family),
+            from_lexicon=False,
+            extra=extra_dict,
+        )
+
+    def _merge(self, candidates: List[_Candidate]) -> List[_Candidate]:
+        """Keeps, among overlapping entities of one type, the canonical, then longer, then lexicon one."""
+
+        def preference(c: _Candidate) -> Tuple[Any, ...]:
+            return (
+                c.entity,
+                not self.is_canonical(c.entity, c.value),
+                c.start - c.end,
+                not c.from_lexicon,
+                c.start,
+            )
+
+        kept: List[_Candidate] = []
+        for candidate in sorted(candidates, key=preference):
+            if not any(
+                k.entity == candidate.entity and k.start < candidate.end and candidate.start < k.end
+                for k in kept
+            ):
+                kept.append(candidate)
+        return kept
+
+    def _elliptical(self, doc: Doc, entities: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+        """Findings repeated by a short clause: "I'm not diabetic but my dad is" -> dad: diabetes."""
+        added: List[Dict[str, Any]] = []
+        matches = [Span(doc, start, end, label=label) for label, start, end in self._ellipsis(doc)]
+        for clause in filter_spans(matches):
+            if clause.end < len(doc) and not self._ends_clause(doc[clause.end]):
+                continue  # "my dad is diabetic" says it all itself
+            to_other = clause.label_ == _OTHER_ELLIPSIS
+            sentence_start = clause.sent.start_char
+            copied = set()
+            for entity in entities:
+                source = (
+                    entity["negated"] and entity["experiencer"] == PATIENT
+                    if to_other
+                    else (not entity["negated"] and entity["experiencer"] == OTHER)
+                )
+                key = (entity["entity"], entity["value"])
+                if (
+                    source
+                    and entity["entity"] != "duration"
+                    and sentence_start <= entity["start"]
+                    and entity["end"] <= clause.start_char
+                    and key not in copied
+                ):
+                    copied.add(key)
+                    added.append(
+                        {
+                            "entity": entity["entity"],
+                            "value": entity["value"],
+                            "start": clause.start_char,
+                            "end": clause.end_char,
+                            "extractor": EXTRACTOR_NAME,
+                            "negated": not to_other,
+                            "experiencer": OTHER if to_other else PATIENT,
+                        }
+                    )
+        return added
+
+    def _ends_clause(self, token: Any) -> bool:
+        return token.is_punct or token.is_space or token.lower_ in self.lexicon.clause_end_words
+
+    def _norm_key(self, text: str) -> str:
+        return " ".join(token.norm_ for token in self.nlp.tokenizer(text))
+
+    @staticmethod
+    def _char_span(doc: Doc, extra: Mapping[str, Any]) -> Span | None:
+        start, end = int(extra["start"]), int(extra["end"])
+        if not 0 <= start < end <= len(doc.text):
+            return None
+        return doc.char_span(start, end, label=str(extra["entity"]), alignment_mode="expand")

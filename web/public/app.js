@@ -1,0 +1,189 @@
+/*
+ * The chat page: mounts the rasa-webchat widget on Rasa's socket.io channel and
+ * adds what the widget lacks. Structured replies (an emergency notice, an
+ * assessment) render as cards; buttons work from the keyboard; new assistant
+ * messages are announced to screen readers once. Everything a person or the
+ * assistant wrote is put on the page as text, never as HTML.
+ */
+(function () {
+  'use strict';
+
+  var h = React.createElement;
+
+  // Colour is never the only signal: each level has words and a symbol too.
+  var TRIAGE = {
+    emergency: { label: 'Emergency: get help now', symbol: '\u26A0' },
+    see_clinician: { label: 'See a clinician', symbol: '\u25B6' },
+    self_care: { label: 'Self-care: keep an eye on it', symbol: '\u2713' }
+  };
+
+  function paragraphs(text) {
+    if (typeof text !== 'string' || text === 'undefined') return [];
+    return text.split(/\n{2,}/).map(function (p) { return p.trim(); }).filter(Boolean);
+  }
+
+  function quoteList(words) {
+    return words.map(function (w) { return '\u201C' + w + '\u201D'; }).join(', ');
+  }
+
+  function Paragraphs(props) {
+    return h(React.Fragment, null, paragraphs(props.text).map(function (p, i) {
+      return h('p', { key: i, className: 'card__text' }, p);
+    }));
+  }
+
+  function EmergencyCard(props) {
+    var payload = props.payload;
+    var body = paragraphs(props.text).length
+      ? h(Paragraphs, { text: props.text })
+      : h('p', { className: 'card__text' }, payload.advice || '');
+    return h('article', { className: 'card card--emergency', 'aria-label': 'Emergency notice' },
+      h('p', { className: 'card__title' },
+        h('span', { className: 'card__symbol', 'aria-hidden': 'true' }, TRIAGE.emergency.symbol),
+        ' Emergency: call your local emergency number now'),
+      body);
+  }
+
+  function Cause(props) {
+    var cause = props.cause;
+    var evidence = cause.evidence || [];
+    return h('li', { className: 'cause' },
+      h('strong', { className: 'cause__name' }, cause.name || cause.id),
+      evidence.length ? h('span', { className: 'cause__evidence' }, 'You said ' + quoteList(evidence) + '.') : null,
+      cause.section ? h('span', { className: 'cause__section' },
+        'From the article section \u201C' + cause.section + '\u201D.') : null);
+  }
+
+  function AssessmentCard(props) {
+    var payload = props.payload;
+    var level = TRIAGE[payload.triage_level] ? payload.triage_level : 'see_clinician';
+    var causes = payload.possible_causes || [];
+    var steps = payload.next_steps || [];
+    return h('article', { className: 'card card--assessment', 'aria-label': 'Assessment' },
+      h('p', { className: 'triage triage--' + level, 'data-triage': level },
+        h('span', { className: 'triage__symbol', 'aria-hidden': 'true' }, TRIAGE[level].symbol),
+        ' Triage level: ',
+        h('strong', null, TRIAGE[level].label)),
+      h('h3', { className: 'card__heading' }, 'Possible causes to talk about with a clinician'),
+      causes.length
+        ? h('ol', { className: 'causes' }, causes.map(function (cause, i) {
+          return h(Cause, { key: cause.id || i, cause: cause });
+        }))
+        : h('p', { className: 'card__text' },
+          'Nothing you said points clearly to one cause. A clinician can look for the reason.'),
+      steps.length ? h('h3', { className: 'card__heading' }, 'What a clinician may do next') : null,
+      steps.length ? h('ul', { className: 'steps' }, steps.map(function (step, i) {
+        return h('li', { key: i }, step);
+      })) : null,
+      payload.disclaimer ? h('p', { className: 'card__disclaimer' }, payload.disclaimer) : null,
+      paragraphs(props.text).length
+        ? h('details', { className: 'card__details' },
+          h('summary', null, 'Read the full explanation'),
+          h(Paragraphs, { text: props.text }))
+        : null);
+  }
+
+  /* The widget hands every message it does not know (ours carry `custom`) to this component. */
+  function AssistantCard(props) {
+    var payload = props.custom || {};
+    var card;
+    if (payload.type === 'emergency') card = h(EmergencyCard, { payload: payload, text: props.text });
+    else if (payload.type === 'assessment') card = h(AssessmentCard, { payload: payload, text: props.text });
+    else card = h('div', { className: 'card' }, h(Paragraphs, { text: props.text }));
+    return h('div', { className: 'rw-response card-wrapper' }, card);
+  }
+
+  /* ---- screen reader announcements: live messages only, one entry each ---- */
+
+  var announcer = document.getElementById('announcer');
+  var alertAnnouncer = document.getElementById('alert-announcer');
+  var MAX_ANNOUNCEMENTS = 5;
+
+  function spoken(message) {
+    var payload = message.custom;
+    if (payload && payload.type === 'assessment') {
+      var level = TRIAGE[payload.triage_level] || TRIAGE.see_clinician;
+      var names = (payload.possible_causes || []).map(function (c) { return c.name; });
+      return 'Assessment. Triage level: ' + level.label + '.' +
+        (names.length ? ' Possible causes: ' + names.join(', ') + '.' : '') +
+        ' The details are in the card.';
+    }
+    var text = typeof message.text === 'string' ? message.text : '';
+    var replies = message.quick_replies || message.buttons || [];
+    if (replies.length) {
+      text += ' Answer options: ' + replies.map(function (r) { return r.title; }).join(', ') + '.';
+    }
+    return text;
+  }
+
+  function announce(message) {
+    if (message.custom && message.custom.type === 'emergency') {
+      alertAnnouncer.textContent = 'Emergency. ' + (message.text || message.custom.advice || '');
+      return;
+    }
+    var entry = document.createElement('p');
+    entry.textContent = spoken(message);
+    announcer.appendChild(entry);
+    while (announcer.childNodes.length > MAX_ANNOUNCEMENTS) announcer.removeChild(announcer.firstChild);
+  }
+
+  /* ---- keyboard access and link safety for the widget's own elements ---- */
+
+  var SAFE_PROTOCOLS = ['http:', 'https:', 'mailto:'];
+
+  function improve(root) {
+    root.querySelectorAll('.rw-reply:not([tabindex])').forEach(function (reply) {
+      reply.setAttribute('tabindex', '0');
+      reply.setAttribute('role', 'button');
+    });
+    root.querySelectorAll('.rw-new-message:not([aria-label])').forEach(function (input) {
+      input.setAttribute('aria-label', 'Your message');
+    });
+    root.querySelectorAll('.rw-send:not([aria-label])').forEach(function (button) {
+      button.setAttribute('aria-label', 'Send');
+    });
+    root.querySelectorAll('a[href]').forEach(function (link) {
+      if (SAFE_PROTOCOLS.indexOf(new URL(link.href, location.href).protocol) < 0) link.removeAttribute('href');
+    });
+  }
+
+  function focusInput() {
+    var input = document.querySelector('.rw-new-message');
+    if (input) input.focus();
+  }
+
+  document.addEventListener('keydown', function (event) {
+    var target = event.target;
+    if (!(target instanceof Element) || !target.classList.contains('rw-reply')) return;
+    if (event.key !== 'Enter' && event.key !== ' ') return;
+    event.preventDefault();
+    target.click();
+    setTimeout(focusInput, 0);
+  });
+
+  var chat = document.getElementById('chat');
+  new MutationObserver(function () { improve(chat); }).observe(chat, { childList: true, subtree: true });
+
+  ReactDOM.render(h(WebChat.default, {
+    socketUrl: window.ASSISTANT_CONFIG.socketUrl,
+    socketPath: '/socket.io/',
+    initPayload: '/greet',
+    title: 'Foot numbness helper',
+    subtitle: 'General information, not a diagnosis',
+    inputTextFieldHint: 'Type your message\u2026',
+    connectingText: 'Connecting to the assistant\u2026',
+    embedded: true,
+    showCloseButton: false,
+    withRules: false,
+    params: { storage: 'local' },
+    customComponent: AssistantCard,
+    customMessageDelay: function () { return 300; },
+    onSocketEvent: { bot_uttered: announce },
+    mainColor: '#0b4f8a',
+    userBackgroundColor: '#0b4f8a',
+    userTextColor: '#ffffff',
+    assistBackgoundColor: '#eef1f4',
+    assistTextColor: '#1a1a1a',
+    conversationBackgroundColor: '#ffffff'
+  }), chat);
+}());
