@@ -4,6 +4,9 @@ SHELL := /bin/bash
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+WEB_STAMP := web/node_modules/.installed
+CHROMIUM := /usr/bin/chromium
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 export PYTHONPATH := $(CURDIR)
 # Rasa's telemetry would try to reach the internet.
 export RASA_TELEMETRY_ENABLED := false
@@ -21,16 +24,29 @@ help:
 	@echo "make bench  - benchmarks (not part of the test suite)"
 	@echo "make lock   - recompile requirements/lock.txt from requirements/requirements.in"
 
-setup: $(STAMP)
+setup: $(STAMP) $(WEB_STAMP)
 
 $(STAMP): requirements/lock.txt scripts/setup.sh scripts/find-python.sh
 	@echo "==> setup: Python 3.10 venv with the pinned packages"
 	@scripts/setup.sh
 	@touch $@
 
+# The chat page's pinned npm packages (the widget, React, playwright-core), and
+# Debian's chromium for the browser test: Playwright downloads no browser here.
+$(WEB_STAMP): web/package.json web/package-lock.json | $(CHROMIUM)
+	@command -v npm >/dev/null || { echo "error: the chat page needs Node.js 20 and npm"; exit 1; }
+	@echo "==> setup: chat page packages (npm ci in web/)"
+	@cd web && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+$(CHROMIUM):
+	@echo "==> setup: Debian's chromium (apt-get), for the browser test of the chat page"
+	@$(SUDO) apt-get update -qq
+	@$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+
 train: setup
-	@echo "==> train: rasa train (skipped when data, domain, config and the clinical NLP are unchanged)"
-	@scripts/train.sh
+	@echo "==> train: rasa train (Rasa's fingerprint skips it when data, domain, config and lexicon are unchanged)"
+	@$(BIN)/rasa train --out models --quiet
 
 run: train
 	@$(BIN)/python -m scripts.serve

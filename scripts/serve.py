@@ -1,9 +1,11 @@
-"""Starts the action server and the Rasa server, waits until both answer, and
-stops both cleanly on Ctrl-C, SIGINT or SIGTERM.
+"""Starts the action server, the Rasa server and the chat page, waits until
+they answer, and stops them cleanly on Ctrl-C, SIGINT or SIGTERM.
 
-`python -m scripts.serve` is what `make run` calls; `--shell` runs the Rasa
-shell in the foreground instead of the server. The test suite uses `Stack` to
-start the same two processes on free ports.
+`python -m scripts.serve` is what `make run` calls; `--shell` talks to the
+assistant in the terminal instead (scripts/console.py), with its own servers on
+free ports. The test suite uses `Stack` to start the same processes on free
+ports. The Rasa server starts with credentials built from the environment
+(bot/channels/credentials.py): Slack and Telegram only when configured.
 """
 
 from __future__ import annotations
@@ -11,27 +13,36 @@ from __future__ import annotations
 import argparse
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Dict, List
 
+from bot.channels.credentials import write_runtime_credentials
 from bot.settings import PROJECT_ROOT, Settings
+from scripts import console
+from web.server import PageServer
 
 BIN = Path(sys.executable).parent
+RUNTIME_DIR = PROJECT_ROOT / "var"
 
 
 @dataclass
 class Stack:
-    """The action server and the Rasa server as two child process groups."""
+    """The action server and the Rasa server as two child process groups, and
+    the chat page (when `serve_page`) in a thread of this process."""
 
     settings: Settings
     log_dir: Path | None = None
     processes: Dict[str, subprocess.Popen] = field(default_factory=dict)
+    serve_page: bool = False
+    page: PageServer | None = None
+    credentials_file: Path | None = None
 
     @property
     def rasa_url(self) -> str:
@@ -40,6 +51,10 @@ class Stack:
     @property
     def action_url(self) -> str:
         return f"http://127.0.0.1:{self.settings.action_port}"
+
+    @property
+    def page_url(self) -> str:
+        return f"http://127.0.0.1:{self.settings.web_port}/"
 
     def environment(self) -> Dict[str, str]:
         env = dict(os.environ)
@@ -110,9 +125,24 @@ class Stack:
 
     def start(self) -> None:
         self.settings.tracker_db.parent.mkdir(parents=True, exist_ok=True)
+        if self.serve_page:
+            self.start_page()
+        self.credentials_file = write_runtime_credentials(
+            self.settings, RUNTIME_DIR / f"credentials-{self.settings.rasa_port}.yml"
+        )
         self.start_action_server()
         self._spawn("rasa", self.rasa_command("run"))
         self.wait_ready()
+
+    def start_page(self) -> None:
+        s = self.settings
+        try:
+            self.page = PageServer(s.host, s.web_port, s.rasa_port, s.web_socket_url)
+        except OSError as error:
+            raise RuntimeError(
+                f"the chat page cannot use port {s.web_port} ({error.strerror}); set WEB_PORT to a free port"
+            ) from error
+        self.page.start()
 
     def wait_ready(self) -> None:
         deadline = time.monotonic() + self.settings.startup_timeout
@@ -134,6 +164,12 @@ class Stack:
             time.sleep(0.5)
 
     def stop(self) -> None:
+        if self.page is not None:
+            self.page.stop()
+            self.page = None
+        if self.credentials_file is not None:
+            self.credentials_file.unlink(missing_ok=True)
+            self.credentials_file = None
         for process in self.processes.values():
             if process.poll() is None:
                 os.killpg(process.pid, signal.SIGTERM)
@@ -169,17 +205,24 @@ def _print_where(stack: Stack) -> None:
     s = stack.settings
     shown_host = "127.0.0.1" if s.is_local else s.host
     base = f"http://{shown_host}:{s.rasa_port}"
-    print(
-        "\nThe assistant is running. Talk to it:\n"
-        f"  REST:      curl -s -X POST {base}/webhooks/rest/webhook "
-        "-H 'Content-Type: application/json' "
-        '-d \'{"sender": "me", "message": "my feet are numb"}\'\n'
-        f"  socket.io: {base}/socket.io (the web widget's endpoint)\n"
-        f"  HTTP API:  {base}/status" + (" (needs ?token=$RASA_AUTH_TOKEN)" if s.auth_token else "") + "\n"
-        "  terminal:  make shell\n"
-        "Press Ctrl-C to stop.\n",
-        flush=True,
-    )
+    lines = [
+        "",
+        "The assistant is running. Talk to it:",
+        f"  chat page: http://{shown_host}:{s.web_port}/",
+        f"  REST:      curl -s -X POST {base}/webhooks/rest/webhook -H 'Content-Type: application/json' "
+        '-d \'{"sender": "me", "message": "my feet are numb"}\'',
+        f"  HTTP API:  {base}/status" + (" (needs ?token=$RASA_AUTH_TOKEN)" if s.auth_token else ""),
+        "  terminal:  make shell",
+    ]
+    if s.slack:
+        lines.append(f"  Slack:     events and interactivity URL {base}/webhooks/slack/webhook")
+    if s.telegram:
+        webhook = f"{base}/webhooks/telegram/webhook"
+        lines.append(
+            f"  Telegram:  {s.telegram.webhook_url} registered as the webhook; serve it from {webhook}"
+        )
+    lines += ["Press Ctrl-C to stop.", ""]
+    print("\n".join(lines), flush=True)
 
 
 def _serve(stack: Stack) -> int:
@@ -191,10 +234,11 @@ def _serve(stack: Stack) -> int:
 
     signal.signal(signal.SIGINT, request_stop)
     signal.signal(signal.SIGTERM, request_stop)
-    print("==> run: starting the action server and the Rasa server", flush=True)
+    print("==> run: starting the action server, the Rasa server and the chat page", flush=True)
     try:
         stack.start()
     except RuntimeError as error:
+        stack.stop()
         print(f"error: {error}", file=sys.stderr)
         return 1
     _print_where(stack)
@@ -202,7 +246,7 @@ def _serve(stack: Stack) -> int:
     while not stop_requested and exited is None:
         time.sleep(0.5)
         exited = stack.first_exited()
-    print("==> run: stopping both servers", flush=True)
+    print("==> run: stopping the servers", flush=True)
     stack.stop()
     if exited is not None:
         print(f"error: the {exited} server stopped unexpectedly", file=sys.stderr)
@@ -210,13 +254,34 @@ def _serve(stack: Stack) -> int:
     return 0
 
 
-def _shell(stack: Stack) -> int:
-    stack.start_action_server()
-    stack.wait_ready()
+def _shell(settings: Settings) -> int:
+    """Own servers on free ports, so that it also works beside `make run`; their logs go to var/logs."""
+    action_port = free_port()
+    settings = replace(
+        settings,
+        rasa_port=free_port(),
+        action_port=action_port,
+        action_server_url=f"http://127.0.0.1:{action_port}/webhook",
+        host="127.0.0.1",
+        slack=None,
+        telegram=None,
+    )
+    stack = Stack(settings, log_dir=RUNTIME_DIR / "logs")
+    print("==> shell: starting the assistant (about half a minute)", flush=True)
     try:
-        return subprocess.call(stack.rasa_command("shell"), cwd=PROJECT_ROOT, env=stack.environment())
+        stack.start()
+        return console.run(stack.rasa_url)
+    except RuntimeError as error:
+        print(f"error: {error} (see {stack.log_dir})", file=sys.stderr)
+        return 1
     finally:
         stack.stop()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def main(argv: List[str] | None = None) -> int:
@@ -224,9 +289,10 @@ def main(argv: List[str] | None = None) -> int:
     parser.add_argument("--shell", action="store_true", help="talk in the terminal instead of serving")
     args = parser.parse_args(argv)
     settings = Settings.from_env()
+    if args.shell:
+        return _shell(settings)
     _check_exposure(settings)
-    stack = Stack(settings)
-    return _shell(stack) if args.shell else _serve(stack)
+    return _serve(Stack(settings, serve_page=True))
 
 
 if __name__ == "__main__":

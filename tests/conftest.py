@@ -8,6 +8,7 @@ import json
 import os
 import socket
 import subprocess
+import sys
 import urllib.request
 from dataclasses import replace
 from pathlib import Path
@@ -33,7 +34,8 @@ def _latest_model() -> Path:
 def model_path() -> Path:
     """`make test` trains before pytest; a bare `pytest` run trains here, once."""
     if os.environ.get("ASSISTANT_MODEL_READY") != "1":
-        subprocess.run([str(PROJECT_ROOT / "scripts" / "train.sh")], check=True, cwd=PROJECT_ROOT)
+        rasa = Path(sys.executable).parent / "rasa"
+        subprocess.run([str(rasa), "train", "--out", str(MODELS), "--quiet"], check=True, cwd=PROJECT_ROOT)
     return _latest_model()
 
 

@@ -13,11 +13,12 @@ from typing import Any, Dict, Iterable, List, Mapping, Sequence, Tuple
 
 from spacy.language import Language
 from spacy.matcher import Matcher
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
 from bot.nlp.lexicon import LEXICON_FILE, Lexicon, is_canonical, load_lexicon
 from bot.nlp.pipeline import (
+    BLOCKER_SUFFIX,
     CONTEXT,
     FREE_TEXT_VALUE,
     SPAN_GROUP,
@@ -37,6 +38,9 @@ OTHER = "other"
 #: so in far fewer characters; the cap keeps the cost of a pasted document (or an
 #: abusive 1 MB message) bounded for the whole NLU pipeline.
 MAX_TEXT_CHARS = 5000
+
+#: A duration says how long, not whether: "no pain, about two months now".
+_NEVER_NEGATED = ("duration",)
 
 _OTHER_ELLIPSIS = "other"
 _PATIENT_ELLIPSIS = "patient_denies"
@@ -129,25 +133,42 @@ class ClinicalExtractor:
     def _lexicon_candidates(self, spans: Iterable[Span]) -> List[_Candidate]:
         by_type: Dict[str, List[Span]] = {}
         for span in spans:
-            by_type.setdefault(span.label_, []).append(span)
+            by_type.setdefault(span.label_.removesuffix(BLOCKER_SUFFIX), []).append(span)
         candidates = []
         for entity, group in by_type.items():
-            for span in filter_spans(group):  # the longest match of each entity type wins
+            for span in self._winners(entity, group):
                 value = span._.get(value_attribute(entity))
-                if value is None:  # a blocker won
-                    continue
                 candidates.append(
                     _Candidate(
                         entity=entity,
                         value=span.text if value == FREE_TEXT_VALUE else value,
                         start=span.start_char,
                         end=span.end_char,
-                        negated=bool(span._.is_negated),
+                        negated=bool(span._.is_negated) and entity not in _NEVER_NEGATED,
                         other=bool(span._.is_family),
                         from_lexicon=True,
                     )
                 )
         return candidates
+
+    def _winners(self, entity: str, spans: List[Span]) -> List[Span]:
+        """The longest of overlapping matches of one entity type, blockers dropped once they won.
+
+        Blockers go first: filter_spans keeps the first of equally long spans. In a
+        nested type only matches of the same value compete.
+        """
+        blockers = [span for span in spans if span.label_.endswith(BLOCKER_SUFFIX)]
+        groups: Dict[Any, List[Span]] = {}
+        for span in spans:
+            if not span.label_.endswith(BLOCKER_SUFFIX):
+                key = span._.get(value_attribute(entity)) if entity in self.lexicon.nested_types else entity
+                groups.setdefault(key, []).append(span)
+        return [
+            span
+            for group in groups.values()
+            for span in filter_spans(blockers + group)
+            if not span.label_.endswith(BLOCKER_SUFFIX)
+        ]
 
     def _extra_candidate(self, extra: Mapping[str, Any], span: Span | None) -> _Candidate:
         entity, value = str(extra["entity"]), extra.get("value")
@@ -166,14 +187,17 @@ class ClinicalExtractor:
             value=value,
             start=int(extra["start"]),
             end=int(extra["end"]),
-            negated=bool(span is not None and span._.is_negated),
+            negated=bool(span is not None and span._.is_negated) and entity not in _NEVER_NEGATED,
             other=bool(span is not None and span._.is_family),
             from_lexicon=False,
             extra=extra_dict,
         )
 
     def _merge(self, candidates: List[_Candidate]) -> List[_Candidate]:
-        """Keeps, among overlapping entities of one type, the canonical, then longer, then lexicon one."""
+        """Keeps, among overlapping entities of one type, the canonical, then longer, then lexicon one.
+
+        In nested types only entities of the same value compete.
+        """
 
         def preference(c: _Candidate) -> Tuple[Any, ...]:
             return (
@@ -184,12 +208,13 @@ class ClinicalExtractor:
                 c.start,
             )
 
+        def conflict(a: _Candidate, b: _Candidate) -> bool:
+            nested = a.entity in self.lexicon.nested_types and a.value != b.value
+            return a.entity == b.entity and a.start < b.end and b.start < a.end and not nested
+
         kept: List[_Candidate] = []
         for candidate in sorted(candidates, key=preference):
-            if not any(
-                k.entity == candidate.entity and k.start < candidate.end and candidate.start < k.end
-                for k in kept
-            ):
+            if not any(conflict(k, candidate) for k in kept):
                 kept.append(candidate)
         return kept
 
@@ -201,17 +226,15 @@ class ClinicalExtractor:
             if clause.end < len(doc) and not self._ends_clause(doc[clause.end]):
                 continue  # "my dad is diabetic" says it all itself
             to_other = clause.label_ == _OTHER_ELLIPSIS
+            # "... but my dad is" repeats what the patient denied; "... but I don't" denies
+            # what a family member has.
+            wanted = (True, PATIENT) if to_other else (False, OTHER)
             sentence_start = clause.sent.start_char
             copied = set()
             for entity in entities:
-                source = (
-                    entity["negated"] and entity["experiencer"] == PATIENT
-                    if to_other
-                    else (not entity["negated"] and entity["experiencer"] == OTHER)
-                )
                 key = (entity["entity"], entity["value"])
                 if (
-                    source
+                    (entity["negated"], entity["experiencer"]) == wanted
                     and entity["entity"] != "duration"
                     and sentence_start <= entity["start"]
                     and entity["end"] <= clause.start_char
@@ -231,7 +254,7 @@ class ClinicalExtractor:
                     )
         return added
 
-    def _ends_clause(self, token: Any) -> bool:
+    def _ends_clause(self, token: Token) -> bool:
         return token.is_punct or token.is_space or token.lower_ in self.lexicon.clause_end_words
 
     def _norm_key(self, text: str) -> str:

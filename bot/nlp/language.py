@@ -25,6 +25,8 @@ LEXICON_FILE = Path(__file__).with_name("lexicon.yml")
 _FOREIGN_LETTERS = frozenset("ñ¿¡ßäöüçãõâêîôûàèìòùáíóúéëïÿœæøåłśżźćńąęğşıő")
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 _MIN_FOREIGN_WORDS = 2
+#: The start of a message tells its language; reading 1 MB would only cost time.
+_MAX_CHARS = 5000
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,7 @@ class _Words:
 
 
 def is_english(text: str) -> bool:
+    text = text[:_MAX_CHARS]
     letters = [c for c in text if c.isalpha()]
     if not letters:
         return True  # emoji, numbers, punctuation

@@ -36,7 +36,7 @@ TOPIC_IDS: Tuple[str, ...] = tuple(topic for group in TOPICS.values() for topic 
 #: Entities this project adds for questions; they are not part of the public vocabulary.
 EXTENSION_ENTITIES: Tuple[str, ...] = ("cause", "topic")
 
-_TOP_LEVEL_KEYS = {"definitions", "entities", "blockers", "duration", "context", "ellipsis"}
+_TOP_LEVEL_KEYS = {"definitions", "entities", "blockers", "duration", "context", "nested_types", "ellipsis"}
 _CONTEXT_RULE_KEYS = {
     "literal",
     "category",
@@ -74,6 +74,7 @@ class Lexicon:
     other_ellipsis: Tuple[Phrase, ...]
     patient_ellipsis: Tuple[Phrase, ...]
     clause_end_words: FrozenSet[str]
+    nested_types: FrozenSet[str]  # entity types whose different values may nest
 
 
 def known_values(vocabulary: Vocabulary, entity: str) -> Tuple[str, ...]:
@@ -118,6 +119,7 @@ def load_lexicon(path: Path = LEXICON_FILE, vocabulary: Vocabulary | None = None
         other_ellipsis=_phrases(ellipsis.get("other"), f"{where}: ellipsis.other"),
         patient_ellipsis=_phrases(ellipsis.get("patient_denies"), f"{where}: ellipsis.patient_denies"),
         clause_end_words=_words(ellipsis.get("clause_end_words"), f"{where}: ellipsis.clause_end_words"),
+        nested_types=_entity_types(raw.get("nested_types", []), vocabulary, f"{where}: nested_types"),
     )
 
 
@@ -157,6 +159,13 @@ def _blockers(raw: Any, vocabulary: Vocabulary, where: str) -> Dict[str, Tuple[P
         _require(entity in types, f"{where}.{entity}", f"unknown entity type (known: {sorted(types)})")
         blockers[entity] = _phrases(items, f"{where}.{entity}")
     return blockers
+
+
+def _entity_types(raw: Any, vocabulary: Vocabulary, where: str) -> FrozenSet[str]:
+    types = _words(raw, where)
+    unknown = types - set(vocabulary.entities) - set(EXTENSION_ENTITIES)
+    _require(not unknown, where, f"unknown entity types {sorted(unknown)}")
+    return types
 
 
 def _phrases(raw: Any, where: str) -> Tuple[Phrase, ...]:

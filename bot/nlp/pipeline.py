@@ -32,6 +32,10 @@ PSEUDO_CATEGORY = "PSEUDO_NEGATION"
 
 #: Marks a duration span: its value is its own text.
 FREE_TEXT_VALUE = "<text>"
+#: Label suffix of blocker matches. Blockers are told apart by label, not by a
+#: span extension: extensions are keyed by offsets and would be shared with the
+#: finding the blocker covers exactly.
+BLOCKER_SUFFIX = ":blocker"
 
 _SPACY_DIR = "spacy"
 _LEXICON_FILE = "lexicon.yml"
@@ -113,7 +117,7 @@ def phrase_pattern(nlp: Language, phrase: Phrase) -> List[dict]:
 
 
 def _add_rules(nlp: Language, lexicon: Lexicon, context_rules: Iterable[ConTextRule]) -> None:
-    for entity in [*lexicon.entities, *lexicon.blockers, "duration"]:
+    for entity in [*lexicon.entities, "duration"]:
         Span.set_extension(value_attribute(entity), default=None, force=True)
     targets: TargetMatcher = nlp.get_pipe(TARGET_MATCHER)
     targets.add(_target_rules(lexicon))
@@ -124,7 +128,9 @@ def _add_rules(nlp: Language, lexicon: Lexicon, context_rules: Iterable[ConTextR
 def _target_rules(lexicon: Lexicon) -> List[TargetRule]:
     def rule(phrase: Phrase, entity: str, value: str | None) -> TargetRule:
         pattern = list(phrase.pattern) if phrase.pattern is not None else None
-        attributes = {value_attribute(entity): value} if value is not None else None
+        if value is None:
+            return TargetRule(phrase.literal, entity + BLOCKER_SUFFIX, pattern=pattern)
+        attributes = {value_attribute(entity): value}
         return TargetRule(phrase.literal, entity, pattern=pattern, attributes=attributes)
 
     rules = [
@@ -134,7 +140,7 @@ def _target_rules(lexicon: Lexicon) -> List[TargetRule]:
         for phrase in phrases
     ]
     rules += [rule(phrase, "duration", FREE_TEXT_VALUE) for phrase in lexicon.duration]
-    # A blocker carries no value: when it wins over a shorter match, nothing is extracted.
+    # A blocker has no value: when it wins over a shorter match, nothing is extracted.
     rules += [
         rule(phrase, entity, None) for entity, phrases in lexicon.blockers.items() for phrase in phrases
     ]

@@ -1,0 +1,93 @@
+"""`make shell`: the whole conversation in a terminal, over the REST channel.
+
+Unlike `rasa shell`, which prints structured payloads as raw JSON, this shows
+an assessment or an emergency as a framed heading with the triage level in
+words, and answer buttons as a numbered list: type the number to choose one.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import textwrap
+import urllib.request
+import uuid
+from typing import Any, Callable, Dict, List
+
+import yaml
+
+from bot.channels.payloads import is_clinical, summary
+
+HELP = (
+    "Type your message and press Enter. When answer buttons are shown, type a number to choose one.\n"
+    "/restart starts over; 'quit' or Ctrl-D leaves."
+)
+QUIT = {"quit", "exit", "/quit", "/exit"}
+
+
+def send(base_url: str, sender: str, text: str) -> List[Dict[str, Any]]:
+    request = urllib.request.Request(
+        f"{base_url}/webhooks/rest/webhook",
+        data=json.dumps({"sender": sender, "message": text}).encode(),
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=120) as response:
+        return json.loads(response.read() or b"[]")
+
+
+def _wrap(text: str, indent: str, width: int) -> List[str]:
+    lines: List[str] = []
+    for line in text.splitlines() or [""]:
+        lines += textwrap.wrap(line, width, initial_indent=indent, subsequent_indent=indent) or [
+            indent.rstrip()
+        ]
+    return lines
+
+
+def render(message: Dict[str, Any], width: int = 88) -> List[str]:
+    """The terminal lines for one REST message: text, numbered buttons, or a framed payload."""
+    lines: List[str] = []
+    if message.get("text"):
+        lines += _wrap(message["text"], "  ", width)
+    for number, button in enumerate(message.get("buttons") or [], start=1):
+        lines.append(f"    [{number}] {button.get('title', '')}")
+    custom = message.get("custom")
+    if is_clinical(custom):
+        rows = summary(custom)
+        inner = max(len(row) for row in rows)
+        lines += ["  +" + "-" * (inner + 2) + "+", *(f"  | {row.ljust(inner)} |" for row in rows)]
+        lines.append("  +" + "-" * (inner + 2) + "+")
+    elif custom:
+        lines += _wrap(yaml.safe_dump(custom, sort_keys=False, allow_unicode=True).rstrip(), "  ", width)
+    return lines
+
+
+def choose(line: str, buttons: List[Dict[str, Any]]) -> str:
+    """A number picks that button's payload; anything else is sent as typed."""
+    if line.isdigit() and 1 <= int(line) <= len(buttons):
+        return str(buttons[int(line) - 1]["payload"])
+    return line
+
+
+def run(base_url: str, read: Callable[[str], str] = input, write: Callable[[str], None] = print) -> int:
+    sender = f"shell-{uuid.uuid4().hex[:12]}"
+    width = min(shutil.get_terminal_size().columns, 100) - 2
+    write(HELP)
+    text = "/greet"
+    try:
+        while True:
+            messages = send(base_url, sender, text)
+            write("Assistant:")
+            for message in messages:
+                write("\n".join(render(message, width)))
+            buttons = [b for m in messages for b in m.get("buttons") or []]
+            line = ""
+            while not line:
+                line = read("You: ").strip()
+            if line.lower() in QUIT:
+                return 0
+            text = choose(line, buttons)
+    except (EOFError, KeyboardInterrupt):
+        write("")
+        return 0

@@ -1,0 +1,296 @@
+/*
+ * The chat page in a real browser: Debian's Chromium driven by Playwright
+ * (playwright-core from web/node_modules, which downloads no browser of its
+ * own), against the real page, Rasa and action servers.
+ *
+ *   node tests/e2e/test_webchat.js <scenario>
+ *
+ * Environment: PAGE_URL (the chat page), RASA_URL (for the HTTP API: which
+ * question is being asked, whether a turn is over), REPORT_DIR (screenshots),
+ * CHROMIUM (default /usr/bin/chromium). Exit code 0 when the scenario passes.
+ * tests/e2e/test_webchat.py runs each scenario under pytest.
+ */
+'use strict';
+
+const path = require('path');
+const { createRequire } = require('module');
+
+const { chromium } = createRequire(path.resolve(__dirname, '../../web/package.json'))('playwright-core');
+
+const PAGE_URL = process.env.PAGE_URL;
+const RASA_URL = process.env.RASA_URL;
+const REPORT_DIR = process.env.REPORT_DIR || 'reports';
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync'
+];
+const MAX_TURNS = 10;
+const OPENING = 'My feet have been numb and tingling for a while';
+// What the test person answers: a quick-reply title where there is one, otherwise typed words.
+const BUTTON_FOR = {
+  body_part: 'Soles', laterality: 'Both feet', onset: 'Slowly', red_flag_screen: 'No', progression: 'Getting worse'
+};
+const TEXT_FOR = {
+  body_part: 'the soles of my feet', laterality: 'both feet', onset: 'it came on gradually',
+  red_flag_screen: 'no', duration: 'about a year', progression: 'it is getting worse',
+  risk_factors: 'I have type 2 diabetes'
+};
+
+function check(condition, message) {
+  if (!condition) throw new Error(message);
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function sessionId(page) {
+  return page.evaluate(() => JSON.parse(localStorage.getItem('chat_session') || '{}').session_id);
+}
+
+async function tracker(id) {
+  const response = await fetch(`${RASA_URL}/conversations/${encodeURIComponent(id)}/tracker`);
+  check(response.ok, `tracker: HTTP ${response.status}`);
+  return response.json();
+}
+
+function userTurns(state) {
+  return state.events.filter((e) => e.event === 'user').length;
+}
+
+const botMessages = (page) => page.locator('.rw-from-response .rw-message');
+const userMessages = (page) => page.locator('.rw-from-client .rw-message');
+
+/* Waits until the assistant has answered turn `turns` and the page shows every message. */
+async function waitForTurn(page, turns) {
+  const deadline = Date.now() + 90000;
+  const id = await sessionId(page);
+  for (;;) {
+    check(Date.now() < deadline, `the assistant did not answer turn ${turns}`);
+    const state = id ? await tracker(id) : null;
+    if (state && userTurns(state) >= turns && state.latest_action_name === 'action_listen') break;
+    await sleep(300);
+  }
+  let count = -1;
+  for (;;) {
+    check(Date.now() < deadline, 'the page kept changing');
+    const now = await botMessages(page).count();
+    const typing = await page.locator('.rw-typing-indication').count();
+    if (now === count && typing === 0) return;
+    count = now;
+    await sleep(800);
+  }
+}
+
+async function openChat(browser) {
+  const context = await browser.newContext({ viewport: { width: 1000, height: 1100 } });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('dialog', async (dialog) => {
+    problems.push(`a dialog opened: ${dialog.message()}`);
+    await dialog.dismiss();
+  });
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    // The widget's stylesheet imports a Google font; the page's policy blocks it (no request leaves).
+    if (message.type() === 'error' && !/fonts\.googleapis\.com/.test(message.text())) {
+      problems.push(`console error: ${message.text()}`);
+    }
+  });
+  await page.goto(PAGE_URL);
+  await page.locator('.rw-new-message').waitFor();
+  await page.waitForFunction(() => document.querySelectorAll('.rw-from-response .rw-message').length > 0,
+    null, { timeout: 90000 });
+  await waitForTurn(page, 1);
+  return { context, page, problems };
+}
+
+async function say(page, text) {
+  const turns = userTurns(await tracker(await sessionId(page)));
+  await page.locator('.rw-new-message').fill(text);
+  await page.keyboard.press('Enter');
+  await waitForTurn(page, turns + 1);
+}
+
+async function choose(page, title) {
+  const turns = userTurns(await tracker(await sessionId(page)));
+  await page.locator('.rw-reply', { hasText: new RegExp(`^${title}$`) }).last().click();
+  await waitForTurn(page, turns + 1);
+}
+
+async function screenshot(page, name) {
+  const file = path.join(REPORT_DIR, name);
+  await page.screenshot({ path: file, fullPage: true });
+  console.log(`screenshot: ${file}`);
+}
+
+/* ---------------------------------------------------------------- scenarios */
+
+async function conversationSurvivesAReload(browser) {
+  const { context, page, problems } = await openChat(browser);
+  check(await page.locator('.disclaimer').isVisible(), 'no disclaimer');
+  const greeting = await botMessages(page).first().innerText();
+  check(/not a diagnosis/i.test(greeting), `no greeting with the disclaimer: ${greeting}`);
+
+  await say(page, OPENING);
+  let clicked = 0;
+  for (let turn = 0; turn < MAX_TURNS && (await page.locator('.card--assessment').count()) === 0; turn += 1) {
+    const slot = (await tracker(await sessionId(page))).slots.requested_slot;
+    check(slot, 'neither a question nor an assessment');
+    const title = BUTTON_FOR[slot];
+    if (title && (await page.locator('.rw-reply', { hasText: new RegExp(`^${title}$`) }).count()) > 0) {
+      await choose(page, title);
+      clicked += 1;
+    } else {
+      await say(page, TEXT_FOR[slot]);
+    }
+  }
+  check(clicked > 0, 'no quick reply was offered for the interview questions');
+  const card = page.locator('.card--assessment').last();
+  await card.waitFor();
+  const triage = await card.locator('.triage').innerText();
+  check(/Triage level:\s*(See a clinician|Self-care)/.test(triage), `triage not in words: ${triage}`);
+  check((await card.locator('.causes li').count()) > 0, 'no possible causes on the card');
+  check((await card.locator('.steps li').count()) > 0, 'no next steps on the card');
+  check((await card.locator('.card__disclaimer').innerText()).length > 0, 'no disclaimer on the card');
+  await screenshot(page, 'webchat-assessment.png');
+
+  const before = { bot: await botMessages(page).count(), user: await userMessages(page).count() };
+  const turns = userTurns(await tracker(await sessionId(page)));
+  await page.reload();
+  await page.locator('.card--assessment').waitFor({ timeout: 30000 });
+  await sleep(2000);
+  const after = { bot: await botMessages(page).count(), user: await userMessages(page).count() };
+  check(after.bot === before.bot && after.user === before.user,
+    `history changed on reload: ${JSON.stringify(before)} -> ${JSON.stringify(after)}`);
+  check(userTurns(await tracker(await sessionId(page))) === turns, 'the reload sent a message');
+  await screenshot(page, 'webchat-after-reload.png');
+
+  await say(page, 'thank you');
+  check((await botMessages(page).count()) > after.bot, 'the conversation does not go on after a reload');
+  check(problems.length === 0, problems.join('\n'));
+  await context.close();
+}
+
+async function emergencyIsARedNotice(browser) {
+  const { context, page, problems } = await openChat(browser);
+  await say(page, "I can't breathe");
+  const card = page.locator('.card--emergency').last();
+  await card.waitFor();
+  const title = card.locator('.card__title');
+  check(/Emergency/.test(await title.innerText()), 'the notice does not say Emergency in words');
+  const [r, g, b] = (await title.evaluate((el) => getComputedStyle(el).backgroundColor)).match(/\d+/g).map(Number);
+  check(r > 140 && g < 60 && b < 60, `the notice is not red: rgb(${r}, ${g}, ${b})`);
+  check(/emergency/i.test(await card.innerText()), 'no emergency advice');
+  check(/Emergency/.test(await page.locator('#alert-announcer').innerText()), 'the emergency was not announced');
+  await screenshot(page, 'webchat-emergency.png');
+  check(problems.length === 0, problems.join('\n'));
+  await context.close();
+}
+
+async function htmlIsShownAsText(browser) {
+  const { context, page, problems } = await openChat(browser);
+  const attack = '<img src=x onerror=alert(1)><b>bold</b>';
+  await say(page, attack);
+  const shown = await userMessages(page).last().innerText();
+  check(shown.trim() === attack, `the message was not shown literally: ${shown}`);
+  check((await page.locator('#chat img[src="x"], #chat b').count()) === 0, 'the message became HTML');
+  check(problems.length === 0, problems.join('\n'));
+  await context.close();
+}
+
+/* Contrast of every piece of text in the page, against the colour behind it (WCAG 2 formula). */
+function contrastProblems() {
+  const channel = (c) => {
+    const s = c / 255;
+    return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+  };
+  const rgba = (value) => (value.match(/[\d.]+/g) || [0, 0, 0, 0]).map(Number);
+  const luminance = ([r, g, b]) => 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
+  const background = (element) => {
+    for (let el = element; el; el = el.parentElement) {
+      const [r, g, b, a = 1] = rgba(getComputedStyle(el).backgroundColor);
+      if (a > 0.5) return [r, g, b];
+    }
+    return [255, 255, 255];
+  };
+  const problems = [];
+  document.querySelectorAll('body *').forEach((el) => {
+    const ownText = Array.from(el.childNodes).some((n) => n.nodeType === 3 && n.textContent.trim());
+    const style = getComputedStyle(el);
+    if (!ownText || style.visibility === 'hidden' || el.closest('.visually-hidden, noscript, script, style')) return;
+    if (!el.getClientRects().length) return;
+    const [fg, bg] = [luminance(rgba(style.color)), luminance(background(el))];
+    const ratio = (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);
+    const size = parseFloat(style.fontSize);
+    const large = size >= 24 || (size >= 18.66 && Number(style.fontWeight) >= 700);
+    if (ratio < (large ? 3 : 4.5)) problems.push(`${ratio.toFixed(2)}:1 "${el.textContent.trim().slice(0, 40)}"`);
+  });
+  return problems;
+}
+
+async function keyboardScreenReaderAndContrast(browser) {
+  const { context, page, problems } = await openChat(browser);
+  // Keyboard only: the message box has the focus, Enter sends.
+  check(await page.evaluate(() => document.activeElement.classList.contains('rw-new-message')),
+    'the message box does not have the focus');
+  let turns = userTurns(await tracker(await sessionId(page)));
+  await page.keyboard.type(OPENING);
+  await page.keyboard.press('Enter');
+  await waitForTurn(page, ++turns);
+  check((await page.locator('.rw-reply').count()) > 0, 'no quick replies to reach');
+
+  // New messages are announced, one entry each, in the live region.
+  const lastBot = (await botMessages(page).last().innerText()).trim().split('\n')[0];
+  const announced = await page.locator('#announcer p').allInnerTexts();
+  check(announced.some((t) => t.includes(lastBot.slice(0, 30))), `not announced: ${lastBot}`);
+
+  // Tab reaches a quick reply, Enter chooses it.
+  let reply = null;
+  for (let i = 0; i < 30 && !reply; i += 1) {
+    await page.keyboard.press('Tab');
+    reply = await page.evaluate(() => (document.activeElement.classList.contains('rw-reply')
+      ? document.activeElement.textContent : null));
+  }
+  check(reply, 'Tab never reached a quick reply');
+  await page.keyboard.press('Enter');
+  await waitForTurn(page, ++turns);
+  check((await userMessages(page).last().innerText()).trim() === reply.trim(), 'Enter did not choose the reply');
+  check(await page.evaluate(() => document.activeElement.classList.contains('rw-new-message')),
+    'the focus did not return to the message box');
+
+  const contrast = await page.evaluate(contrastProblems);
+  check(contrast.length === 0, `text below WCAG AA contrast:\n${contrast.join('\n')}`);
+
+  // A reload shows the history without reading it out again.
+  await page.reload();
+  await page.locator('.rw-from-response .rw-message').first().waitFor();
+  await sleep(2000);
+  check((await page.locator('#announcer p').count()) === 0, 'the history was announced again after a reload');
+  check(problems.length === 0, problems.join('\n'));
+  await context.close();
+}
+
+const SCENARIOS = {
+  conversation_survives_a_reload: conversationSurvivesAReload,
+  emergency_is_a_red_notice: emergencyIsARedNotice,
+  html_is_shown_as_text: htmlIsShownAsText,
+  keyboard_screen_reader_and_contrast: keyboardScreenReaderAndContrast
+};
+
+async function main() {
+  const scenario = SCENARIOS[process.argv[2]];
+  check(scenario, `usage: node test_webchat.js <${Object.keys(SCENARIOS).join('|')}>`);
+  check(PAGE_URL && RASA_URL, 'PAGE_URL and RASA_URL must be set');
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+  try {
+    await scenario(browser);
+  } finally {
+    await browser.close();
+  }
+  console.log(`passed: ${process.argv[2]}`);
+}
+
+main().catch((error) => {
+  console.error(error.stack || String(error));
+  process.exit(1);
+});
