@@ -9,8 +9,8 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 
-from actions.conversation import latest_entities, latest_intent
-from bot import interview
+from actions.conversation import latest_entities, latest_findings, latest_intent
+from bot import interview, red_flags
 
 
 class ValidateSymptomForm(FormValidationAction):
@@ -23,14 +23,20 @@ class ValidateSymptomForm(FormValidationAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
         known = {slot: tracker.get_slot(slot) for slot in interview.INTERVIEW_ORDER}
+        intent = latest_intent(tracker)
         filled = interview.answers(
             text=(tracker.latest_message or {}).get("text") or "",
             entities=latest_entities(tracker),
-            intent=latest_intent(tracker),
+            intent=intent,
             requested_slot=tracker.get_slot("requested_slot"),
             known=known,
         )
-        return [SlotSet(slot, value) for slot, value in filled.items() if value != known.get(slot)]
+        events: List[EventType] = [SlotSet(s, v) for s, v in filled.items() if v != known.get(s)]
+        urgent = intent == "report_red_flag" or red_flags.mentions_a_part(latest_findings(tracker))
+        first = interview.question_out_of_order({**known, **filled}, urgent)
+        if first:
+            events.append(SlotSet("requested_slot", first))
+        return events
 
 
 class AskForSlot:

@@ -35,7 +35,10 @@ SLOT_FOR_ENTITY = {
     "risk_factor": "risk_factors",
 }
 #: Intents that answer the interview; anything else (a question, thanks) leaves it to the rules.
-ANSWER_INTENTS = frozenset({"inform", "affirm", "deny", "dont_know", "describe_symptoms"})
+ANSWER_INTENTS = frozenset({"inform", "affirm", "deny", "dont_know", "describe_symptoms", "report_red_flag"})
+#: A message the classifier is unsure of still answers when its words do;
+#: otherwise the person is asked to rephrase.
+UNSURE_INTENT = "nlu_fallback"
 RED_FLAG_PARTS = {
     ("symptom", "breathing_difficulty"),
     ("symptom", "bladder_control_loss"),
@@ -197,16 +200,23 @@ def answers(
     """Every interview slot this message fills. The question being asked is
     always settled by an answer-like message, as "unknown" when nothing in it
     answers, so the interview moves on instead of asking the same thing again."""
-    if intent not in ANSWER_INTENTS:
+    if intent not in ANSWER_INTENTS and intent != UNSURE_INTENT:
         return {}
     filled = answers_from_entities(text, entities, known)
     if requested_slot and requested_slot not in filled:
         value = answer_to_question(requested_slot, text, intent, entities)
-        if value is None:
+        if value is None and intent != UNSURE_INTENT:
             value = [] if requested_slot in LIST_SLOTS else UNKNOWN
-        filled[requested_slot] = value
+        if value is not None:
+            filled[requested_slot] = value
     return {slot: value for slot, value in filled.items() if slot in INTERVIEW_ORDER}
 
 
 def missing(slots: Mapping[str, Any]) -> List[str]:
     return [slot for slot in INTERVIEW_ORDER if slots.get(slot) is None]
+
+
+def question_out_of_order(slots: Mapping[str, Any], urgent: bool) -> Optional[str]:
+    """The slot to ask before the usual order: the red-flag screen, as soon as
+    the person says something that sounds urgent and has not answered it."""
+    return "red_flag_screen" if urgent and "red_flag_screen" in missing(slots) else None

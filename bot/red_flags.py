@@ -59,27 +59,27 @@ def raised_by(latest: Findings, conversation: Findings) -> List[str]:
     return [flag for flag in detect(conversation) if any(_contributes(f, _parts(flag)) for f in latest.all)]
 
 
-def _denies_a_part(findings: Findings) -> bool:
-    parts = set().union(*(_parts(flag) for flag in ("sudden_severe_numbness", *DIRECT_FLAGS)))
-    parts.add(("symptom", "weakness"))
-    return any(f.denied and (f.entity, f.value) in parts for f in findings.all)
-
-
 def emergency_flags(
-    latest: Findings, conversation: Findings, intent: str | None, requested_slot: str | None
-) -> List[str] | None:
+    latest: Findings, conversation: Findings, intent: Optional[str], requested_slot: Optional[str]
+) -> Optional[List[str]]:
     """The red flags to report if this message calls for the emergency reply, else None.
 
-    Besides red flags found in the words, a "yes" to the red-flag screen and a
-    message the classifier reads as an emergency statement also escalate (an
-    emergency we cannot name is still an emergency), unless the person denied
-    a red-flag symptom in that message ("no trouble breathing").
+    Besides red flags found in the words, a "yes" to the red-flag screen
+    question escalates too: an emergency we cannot name is still one. The
+    intent classifier alone never escalates (it mistakes "it went away" for an
+    emergency statement); a message it reads as one brings the red-flag screen
+    forward instead (bot.interview.question_out_of_order).
     """
     raised = raised_by(latest, conversation)
     if raised:
         return raised
     if intent == "affirm" and requested_slot == "red_flag_screen":
         return detect(conversation)
-    if intent == "report_red_flag" and not _denies_a_part(latest):
-        return detect(conversation)
     return None
+
+
+def mentions_a_part(findings: Findings) -> bool:
+    """Whether the person mentioned part of a red flag (weakness, a sudden start,
+    severe numbness) for themselves, which makes the red-flag screen urgent."""
+    parts = set().union(*(_parts(flag) for flag in ("sudden_severe_numbness", "rapid_weakness", *DIRECT_FLAGS)))
+    return any(f.present and (f.entity, f.value) in parts for f in findings.all)

@@ -112,7 +112,7 @@ class Stack:
         if subcommand == "run":
             command += [
                 "--credentials",
-                "credentials.yml",
+                str(self.credentials_file or PROJECT_ROOT / "credentials.yml"),
                 "--enable-api",
                 "--cors",
                 "*",

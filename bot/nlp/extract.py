@@ -8,6 +8,7 @@ deterministically and resolves elliptical clauses about family members.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from difflib import get_close_matches
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Mapping, Sequence, Tuple
 
@@ -16,6 +17,7 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
+from bot.nlp.duration import to_weeks
 from bot.nlp.lexicon import LEXICON_FILE, Lexicon, is_canonical, load_lexicon
 from bot.nlp.pipeline import (
     BLOCKER_SUFFIX,
@@ -38,6 +40,8 @@ OTHER = "other"
 #: so in far fewer characters; the cap keeps the cost of a pasted document (or an
 #: abusive 1 MB message) bounded for the whole NLU pipeline.
 MAX_TEXT_CHARS = 5000
+#: DIET's entity confidence below which its tag alone is not trusted.
+MIN_DIET_CONFIDENCE = 0.8
 
 #: A duration says how long, not whether: "no pain, about two months now".
 _NEVER_NEGATED = ("duration",)
@@ -85,6 +89,9 @@ class ClinicalExtractor:
             for phrase in phrases
             if phrase.pattern is None
         }
+        self._phrases_by_entity: Dict[str, List[str]] = {}
+        for entity, key in self._phrase_values:
+            self._phrases_by_entity.setdefault(entity, []).append(key)
 
     @classmethod
     def build(cls, lexicon_path: Path = LEXICON_FILE) -> ClinicalExtractor:
@@ -123,7 +130,7 @@ class ClinicalExtractor:
         spans = list(doc.spans[SPAN_GROUP])
         candidates = self._lexicon_candidates(spans[:lexicon_count])
         candidates += [self._extra_candidate(extra, span) for extra, span in extras]
-        entities = [candidate.as_dict() for candidate in self._merge(candidates)]
+        entities = [candidate.as_dict() for candidate in self._merge(candidates) if self._trusted(candidate)]
         entities += self._elliptical(doc, entities)
         return sorted(entities, key=lambda e: (e["start"], e["end"], e["entity"], str(e["value"])))
 
@@ -179,6 +186,10 @@ class ClinicalExtractor:
             known = self._phrase_values.get((entity, self._norm_key(str(value)))) or self._phrase_values.get(
                 (entity, self._norm_key(text))
             )
+            if known is None:
+                # A typo ("numbnes", "tingeling"): the closest phrase of that entity type.
+                close = get_close_matches(self._norm_key(text), self._phrases_by_entity.get(entity, []), 1, 0.8)
+                known = self._phrase_values[(entity, close[0])] if close else None
             if known is not None:
                 value = known
                 extra_dict["processors"] = [*extra_dict.get("processors", []), EXTRACTOR_NAME]
@@ -192,6 +203,18 @@ class ClinicalExtractor:
             from_lexicon=False,
             extra=extra_dict,
         )
+
+    def _trusted(self, candidate: _Candidate) -> bool:
+        """DIET also tags stray words ("it came back" as lower back, "an" as onset). Its
+        entities count only with a vocabulary value, a confident tag, and for a
+        duration, a phrase that reads as a length of time."""
+        if candidate.from_lexicon:
+            return True
+        if not self.is_canonical(candidate.entity, candidate.value):
+            return False
+        if candidate.entity == "duration":
+            return to_weeks(str(candidate.value)) is not None
+        return float(candidate.extra.get("confidence_entity") or 0.0) >= MIN_DIET_CONFIDENCE
 
     def _merge(self, candidates: List[_Candidate]) -> List[_Candidate]:
         """Keeps, among overlapping entities of one type, the canonical, then longer, then lexicon one.

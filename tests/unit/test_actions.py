@@ -163,26 +163,13 @@ def test_interview_takes_a_one_word_answer_to_the_question_asked() -> None:
 
 def test_interview_fills_everything_a_message_says() -> None:
     text = "only my left sole, it started suddenly"
-    t = tracker(
-        [
-            user(
-                text,
-                "inform",
-                ent(text, "laterality", "one_side", "only my left"),
-                ent(text, "body_part", "sole"),
-                ent(text, "onset", "sudden", "suddenly"),
-            )
-        ],
-        slots={"requested_slot": "body_part"},
-        active_loop="symptom_form",
-    )
+    entities = [ent(text, "laterality", "one_side", "only my left"), ent(text, "body_part", "sole"),
+                ent(text, "onset", "sudden", "suddenly")]
+    t = tracker([user(text, "inform", *entities)], slots={"requested_slot": "body_part"},
+                active_loop="symptom_form")
     _, events = run(ValidateSymptomForm(), t)
-    assert set(map(str, events)) == set(
-        map(
-            str,
-            [SlotSet("laterality", "one_side"), SlotSet("body_part", ["sole"]), SlotSet("onset", "sudden")],
-        )
-    )
+    assert events == [SlotSet("laterality", "one_side"), SlotSet("body_part", ["sole"]),
+                      SlotSet("onset", "sudden"), SlotSet("requested_slot", "red_flag_screen")]
 
 
 def test_tell_me_more_refers_to_the_last_assessment() -> None:
@@ -227,3 +214,11 @@ def test_handoff_points_to_the_configured_contact(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setenv("HUMAN_CONTACT", "the Footcare Clinic on 0123 456789")
     messages, _ = run(ActionHandoff(), tracker([user("can I talk to a person", "request_human")]))
     assert "the Footcare Clinic on 0123 456789" in messages[0]["text"]
+
+
+def test_weakness_brings_the_red_flag_screen_forward() -> None:
+    text = "my legs feel weak"
+    t = tracker([user(text, "describe_symptoms", ent(text, "symptom", "weakness", "weak"),
+                      ent(text, "body_part", "leg", "legs"))], active_loop="symptom_form")
+    _, events = run(ValidateSymptomForm(), t)
+    assert events[-1] == SlotSet("requested_slot", "red_flag_screen")

@@ -98,3 +98,16 @@ def test_every_interview_slot_has_one_short_question() -> None:
 
     assert set(QUESTIONS) == set(INTERVIEW_ORDER)
     assert all("?" in q.text and len(q.text) < 220 for q in QUESTIONS.values())
+
+
+def test_an_unsure_classification_answers_only_when_the_words_do() -> None:
+    assert answers("fine now", [], "nlu_fallback", "progression", {}) == {}
+    assert answers("none that I know of", [], "nlu_fallback", "risk_factors", {}) == {"risk_factors": []}
+
+
+def test_the_red_flag_screen_comes_first_when_something_sounds_urgent() -> None:
+    from bot.interview import question_out_of_order
+
+    assert question_out_of_order({"body_part": ["feet"]}, urgent=True) == "red_flag_screen"
+    assert question_out_of_order({"red_flag_screen": "none"}, urgent=True) is None
+    assert question_out_of_order({}, urgent=False) is None
