@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, Restarted
 from rasa_sdk.executor import CollectingDispatcher
 
-START_OVER = "Let's start again: I have forgotten what you told me. Tell me what you are feeling in your feet."
+START_OVER = (
+    "Let's start again: I have forgotten what you told me. Tell me what you are feeling in your feet."
+)
 
 
 class ActionRestart(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_restart"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
         dispatcher.utter_message(text=START_OVER)
         return [Restarted()]

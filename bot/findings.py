@@ -23,6 +23,7 @@ class Finding:
     text: str  # the person's own words, quoted back as evidence
     negated: bool = False
     experiencer: str = PATIENT
+    turn: int = 0  # which user message said it
 
     @property
     def present(self) -> bool:
@@ -60,7 +61,7 @@ SLOT_ENTITIES = {
 UNKNOWN = "unknown"
 
 
-def finding_from_entity(text: str, entity: Mapping[str, Any]) -> Finding | None:
+def finding_from_entity(text: str, entity: Mapping[str, Any], turn: int = 0) -> Finding | None:
     name, value = entity.get("entity"), entity.get("value")
     if not isinstance(name, str) or not isinstance(value, str) or not value:
         return None
@@ -72,10 +73,11 @@ def finding_from_entity(text: str, entity: Mapping[str, Any]) -> Finding | None:
         text=words.strip() or value,
         negated=bool(entity.get("negated", False)),
         experiencer=str(entity.get("experiencer") or PATIENT),
+        turn=turn,
     )
 
 
-def findings_from_answers(text: str, answers: Iterable[Tuple[str, Any]]) -> List[Finding]:
+def findings_from_answers(text: str, answers: Iterable[Tuple[str, Any]], turn: int = 0) -> List[Finding]:
     """Interview answers the person gave in plain words ("both", "no") become
     findings too, quoted with the whole answer."""
     found: List[Finding] = []
@@ -85,7 +87,7 @@ def findings_from_answers(text: str, answers: Iterable[Tuple[str, Any]]) -> List
             continue
         for item in value if isinstance(value, list) else [value]:
             if isinstance(item, str) and item and item != UNKNOWN:
-                found.append(Finding(entity, item, text.strip()))
+                found.append(Finding(entity, item, text.strip(), turn=turn))
     return found
 
 
@@ -98,11 +100,13 @@ class Findings:
     @classmethod
     def from_turns(cls, turns: Sequence[Turn]) -> Findings:
         found: List[Finding] = []
-        for turn in turns:
-            from_text = [f for f in (finding_from_entity(turn.text, e) for e in turn.entities) if f]
+        for index, turn in enumerate(turns):
+            from_text = [f for f in (finding_from_entity(turn.text, e, index) for e in turn.entities) if f]
             found.extend(from_text)
             said = {f.key for f in from_text}
-            found.extend(f for f in findings_from_answers(turn.text, turn.answers) if f.key not in said)
+            found.extend(
+                f for f in findings_from_answers(turn.text, turn.answers, index) if f.key not in said
+            )
         return cls(found)
 
     def __len__(self) -> int:
@@ -118,6 +122,10 @@ class Findings:
         both are kept, and safety reads the present one.
         """
         return any(f.present and f.entity == entity and (value is None or f.value == value) for f in self.all)
+
+    def turns_with(self, entity: str, value: str) -> set:
+        """The messages in which the person said this finding for themselves."""
+        return {f.turn for f in self.all if f.present and f.entity == entity and f.value == value}
 
     def denies(self, entity: str, value: str) -> bool:
         return any(f.denied and f.entity == entity and f.value == value for f in self.all) and not self.has(

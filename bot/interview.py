@@ -115,7 +115,10 @@ KEYWORDS: Dict[str, Sequence[tuple]] = {
     "progression": (
         (r"\b(spread\w*|moving up|creeping up|higher)\b", "spreading_upward"),
         (r"\b(worse\w*|worsening|more and more)\b", "worsening"),
-        (r"\b(better|improv\w*|easing)\b", "improving"),
+        (
+            r"\b(better|improv\w*|easing|gone|went away|passed|back to normal|fine now|resolved)\b",
+            "improving",
+        ),
         (r"\b(comes and goes|on and off|off and on|sometimes|at night)\b", "comes_and_goes"),
         (r"\b(same|stable|no change|not changed|not changing|steady)\b", "stable"),
     ),
@@ -216,7 +219,7 @@ def missing(slots: Mapping[str, Any]) -> List[str]:
     return [slot for slot in INTERVIEW_ORDER if slots.get(slot) is None]
 
 
-def question_out_of_order(slots: Mapping[str, Any], urgent: bool) -> Optional[str]:
+def question_out_of_order(slots: Mapping[str, Any], urgent: bool) -> str | None:
     """The slot to ask before the usual order: the red-flag screen, as soon as
     the person says something that sounds urgent and has not answered it."""
     return "red_flag_screen" if urgent and "red_flag_screen" in missing(slots) else None

@@ -29,6 +29,7 @@ DERIVED = (
     "course:brief",
     "course:progressive",
     "pattern:slow_weakness",
+    "pattern:one_leg",
 )
 
 
@@ -115,6 +116,8 @@ def derive(findings: Findings) -> Dict[str, Tuple[str, ...]]:
         present["pattern:symmetric"] = words("laterality", "both_sides")
     if findings.has("laterality", "one_side"):
         present["pattern:one_sided"] = words("laterality", "one_side")
+        if findings.has("body_part", "leg"):
+            present["pattern:one_leg"] = words("laterality", "one_side") + words("body_part", "leg")
     weeks = findings.duration_weeks()
     durations = tuple(f.text for f in findings.all if f.present and f.entity == "duration")
     if weeks and max(weeks) >= CHRONIC_WEEKS:
@@ -164,7 +167,13 @@ def _self_care(findings: Findings, causes: Tuple[CauseMatch, ...]) -> bool:
         return False
     present = derive(findings)
     weeks = findings.duration_weeks()
-    worrying = ("course:chronic", "course:progressive", "symptom:weakness", "symptom:balance_problems")
+    worrying = (
+        "course:chronic",
+        "course:progressive",
+        "symptom:weakness",
+        "symptom:balance_problems",
+        "progression:comes_and_goes",
+    )  # numbness that keeps coming back needs a check
     return not any(k in present for k in worrying) and not (weeks and max(weeks) >= 1)
 
 

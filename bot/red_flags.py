@@ -1,10 +1,12 @@
 """The escalation criteria of the article ("Seeking Professional Diagnosis and
 Treatment"): any one of them, not denied, means emergency care now.
 
-Composite flags combine findings from the whole conversation ("it started
-suddenly" said early, "now I can't feel anything" said later), but a message
-only raises the alarm when it adds a part of a flag, so that a question after
-the emergency advice is answered instead of repeating the alarm forever.
+Rapid weakness combines findings from the whole conversation ("my legs are
+weak" said early, "since yesterday" said later); sudden severe numbness must
+be said in one message. A message only raises the alarm when it adds a part
+of a flag, so that a question after the emergency advice is answered instead
+of repeating the alarm forever. Anything urgent-sounding brings the red-flag
+screen question forward, which catches what the words alone miss.
 """
 
 from __future__ import annotations
@@ -34,7 +36,9 @@ def _rapid(findings: Findings) -> bool:
 def detect(findings: Findings) -> List[str]:
     """Red flag ids present in these findings, in the vocabulary's order."""
     flags: List[str] = []
-    if findings.has("onset", "sudden") and findings.has("severity", "severe"):
+    # Said together ("it suddenly went completely numb"): "completely" or "at all"
+    # said later of something else ("it's completely gone now") is not the same.
+    if findings.turns_with("onset", "sudden") & findings.turns_with("severity", "severe"):
         flags.append("sudden_severe_numbness")
     if findings.has("symptom", "weakness") and _rapid(findings):
         flags.append("rapid_weakness")
@@ -60,8 +64,8 @@ def raised_by(latest: Findings, conversation: Findings) -> List[str]:
 
 
 def emergency_flags(
-    latest: Findings, conversation: Findings, intent: Optional[str], requested_slot: Optional[str]
-) -> Optional[List[str]]:
+    latest: Findings, conversation: Findings, intent: str | None, requested_slot: str | None
+) -> List[str] | None:
     """The red flags to report if this message calls for the emergency reply, else None.
 
     Besides red flags found in the words, a "yes" to the red-flag screen
@@ -81,5 +85,7 @@ def emergency_flags(
 def mentions_a_part(findings: Findings) -> bool:
     """Whether the person mentioned part of a red flag (weakness, a sudden start,
     severe numbness) for themselves, which makes the red-flag screen urgent."""
-    parts = set().union(*(_parts(flag) for flag in ("sudden_severe_numbness", "rapid_weakness", *DIRECT_FLAGS)))
+    parts = set().union(
+        *(_parts(flag) for flag in ("sudden_severe_numbness", "rapid_weakness", *DIRECT_FLAGS))
+    )
     return any(f.present and (f.entity, f.value) in parts for f in findings.all)

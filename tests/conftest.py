@@ -90,7 +90,8 @@ def assistant(model_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
     """The real action server and Rasa server on free ports, for the whole session."""
     action_port = _free_port()
     settings = replace(
-        Settings.from_env({}),
+        # A loaded 2-core machine can take minutes to load TensorFlow and the model.
+        Settings.from_env({"STARTUP_TIMEOUT": "600"}),
         rasa_port=_free_port(),
         action_port=action_port,
         action_server_url=f"http://127.0.0.1:{action_port}/webhook",

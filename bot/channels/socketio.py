@@ -6,10 +6,16 @@ assessment and emergency payloads. Here a reply that carries a payload goes
 out as ONE message `{"text": ..., "custom": {...}}`, which the rasa-webchat
 widget hands to the page's card component whole; everything else is Rasa's
 own behaviour (text split in paragraphs, buttons as quick replies).
+
+It also repairs session persistence: python-socketio 5.10 and later made
+`AsyncServer.enter_room` a coroutine, which Rasa 3.6 calls without awaiting,
+so a client never joined its session's room and never got a reply.
 """
 
 from __future__ import annotations
 
+import inspect
+import uuid
 from typing import Any, Awaitable, Callable, Dict
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
@@ -51,4 +57,16 @@ class WebChatInput(SocketIOInput):
             message.output_channel = WebChatOutput(self.sio, self.bot_message_evt)
             await on_new_message(message)
 
-        return super().blueprint(handle)
+        socketio_webhook = super().blueprint(handle)
+        sio = self.sio
+
+        @sio.on("session_request", namespace=self.namespace)
+        async def session_request(sid: str, data: Dict[str, Any] | None) -> None:
+            session_id = (data or {}).get("session_id") or uuid.uuid4().hex
+            if self.session_persistence:
+                joined = sio.enter_room(sid, session_id, namespace=self.namespace)
+                if inspect.isawaitable(joined):
+                    await joined
+            await sio.emit("session_confirm", session_id, room=sid, namespace=self.namespace)
+
+        return socketio_webhook

@@ -188,7 +188,8 @@ class ClinicalExtractor:
             )
             if known is None:
                 # A typo ("numbnes", "tingeling"): the closest phrase of that entity type.
-                close = get_close_matches(self._norm_key(text), self._phrases_by_entity.get(entity, []), 1, 0.8)
+                phrases = self._phrases_by_entity.get(entity, [])
+                close = get_close_matches(self._norm_key(text), phrases, 1, 0.8)
                 known = self._phrase_values[(entity, close[0])] if close else None
             if known is not None:
                 value = known

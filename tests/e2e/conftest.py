@@ -13,6 +13,7 @@ import email.policy
 import hashlib
 import hmac
 import json
+import os
 import socket
 import threading
 import time
@@ -229,6 +230,8 @@ def channels(
         "TELEGRAM_WEBHOOK_URL": TELEGRAM_WEBHOOK,
         "TELEGRAM_SECRET_TOKEN": TELEGRAM_SECRET,
         "TELEGRAM_API_URL": fake_telegram.url,
+        # Loading the model takes minutes when other trainings or servers share the two cores.
+        "STARTUP_TIMEOUT": os.environ.get("STARTUP_TIMEOUT", "600"),
     }
     action_port = free_port()
     settings = replace(

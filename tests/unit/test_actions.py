@@ -163,13 +163,21 @@ def test_interview_takes_a_one_word_answer_to_the_question_asked() -> None:
 
 def test_interview_fills_everything_a_message_says() -> None:
     text = "only my left sole, it started suddenly"
-    entities = [ent(text, "laterality", "one_side", "only my left"), ent(text, "body_part", "sole"),
-                ent(text, "onset", "sudden", "suddenly")]
-    t = tracker([user(text, "inform", *entities)], slots={"requested_slot": "body_part"},
-                active_loop="symptom_form")
+    entities = [
+        ent(text, "laterality", "one_side", "only my left"),
+        ent(text, "body_part", "sole"),
+        ent(text, "onset", "sudden", "suddenly"),
+    ]
+    t = tracker(
+        [user(text, "inform", *entities)], slots={"requested_slot": "body_part"}, active_loop="symptom_form"
+    )
     _, events = run(ValidateSymptomForm(), t)
-    assert events == [SlotSet("laterality", "one_side"), SlotSet("body_part", ["sole"]),
-                      SlotSet("onset", "sudden"), SlotSet("requested_slot", "red_flag_screen")]
+    assert events == [
+        SlotSet("laterality", "one_side"),
+        SlotSet("body_part", ["sole"]),
+        SlotSet("onset", "sudden"),
+        SlotSet("requested_slot", "red_flag_screen"),
+    ]
 
 
 def test_tell_me_more_refers_to_the_last_assessment() -> None:
@@ -218,7 +226,16 @@ def test_handoff_points_to_the_configured_contact(monkeypatch: pytest.MonkeyPatc
 
 def test_weakness_brings_the_red_flag_screen_forward() -> None:
     text = "my legs feel weak"
-    t = tracker([user(text, "describe_symptoms", ent(text, "symptom", "weakness", "weak"),
-                      ent(text, "body_part", "leg", "legs"))], active_loop="symptom_form")
+    t = tracker(
+        [
+            user(
+                text,
+                "describe_symptoms",
+                ent(text, "symptom", "weakness", "weak"),
+                ent(text, "body_part", "leg", "legs"),
+            )
+        ],
+        active_loop="symptom_form",
+    )
     _, events = run(ValidateSymptomForm(), t)
     assert events[-1] == SlotSet("requested_slot", "red_flag_screen")

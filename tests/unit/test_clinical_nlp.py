@@ -333,8 +333,13 @@ def test_empty_and_huge_texts(extractor: ClinicalExtractor) -> None:
     huge = "my feet are numb. " * 60_000  # about 1 MB
     entities = extractor.extract(huge)
     assert entities and max(e["end"] for e in entities) <= MAX_TEXT_CHARS
-    beyond = {"entity": "symptom", "value": "numbness", "start": len(huge) - 6, "end": len(huge) - 2,
-              "confidence_entity": 0.99}
+    beyond = {
+        "entity": "symptom",
+        "value": "numbness",
+        "start": len(huge) - 6,
+        "end": len(huge) - 2,
+        "confidence_entity": 0.99,
+    }
     kept = extractor.extract(huge, [beyond])[-1]
     assert kept["start"] == beyond["start"] and kept["negated"] is False and kept["experiencer"] == "patient"
 

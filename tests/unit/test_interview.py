@@ -101,7 +101,8 @@ def test_every_interview_slot_has_one_short_question() -> None:
 
 
 def test_an_unsure_classification_answers_only_when_the_words_do() -> None:
-    assert answers("fine now", [], "nlu_fallback", "progression", {}) == {}
+    assert answers("hmm well", [], "nlu_fallback", "progression", {}) == {}
+    assert answers("fine now", [], "nlu_fallback", "progression", {}) == {"progression": "improving"}
     assert answers("none that I know of", [], "nlu_fallback", "risk_factors", {}) == {"risk_factors": []}
 
 

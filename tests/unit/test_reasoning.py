@@ -193,3 +193,26 @@ def test_persistent_unexplained_numbness_needs_a_clinician() -> None:
 
 def test_a_positive_red_flag_screen_escalates_without_a_named_flag() -> None:
     assert assess(findings("symptom:numbness"), screen_positive=True).triage_level == "emergency"
+
+
+def test_sudden_and_severe_must_be_said_together() -> None:
+    said_apart = Findings(
+        [
+            Finding("symptom", "numbness", "numb", turn=0),
+            Finding("onset", "sudden", "within an hour", turn=0),
+            Finding("severity", "severe", "completely", turn=2),
+        ]
+    )
+    assert "sudden_severe_numbness" not in assess(said_apart).red_flags
+
+
+def test_numbness_that_keeps_coming_back_after_sitting_needs_a_clinician() -> None:
+    result = assess(
+        findings(
+            "symptom:numbness",
+            "risk_factor:prolonged_sitting",
+            "duration=a few minutes",
+            "progression:comes_and_goes",
+        )
+    )
+    assert result.triage_level == "see_clinician"
