@@ -30,6 +30,7 @@ class ValidateSymptomForm(FormValidationAction):
             intent=intent,
             requested_slot=tracker.get_slot("requested_slot"),
             known=known,
+            confidence=float((tracker.latest_message or {}).get("intent", {}).get("confidence") or 0.0),
         )
         events: List[EventType] = [SlotSet(s, v) for s, v in filled.items() if v != known.get(s)]
         urgent = intent == "report_red_flag" or red_flags.mentions_a_part(latest_findings(tracker))

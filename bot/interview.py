@@ -39,6 +39,7 @@ ANSWER_INTENTS = frozenset({"inform", "affirm", "deny", "dont_know", "describe_s
 #: A message the classifier is unsure of still answers when its words do;
 #: otherwise the person is asked to rephrase.
 UNSURE_INTENT = "nlu_fallback"
+SURE = 0.7
 RED_FLAG_PARTS = {
     ("symptom", "breathing_difficulty"),
     ("symptom", "bladder_control_loss"),
@@ -154,15 +155,16 @@ def answers_from_entities(
 
 
 def _red_flag_screen(entities: Sequence[Mapping[str, Any]]) -> str | None:
+    """ "none" when the answer denies every warning sign it names. A warning sign
+    that is present is the red-flag policy's to act on; a part of one ("the
+    weakness came on slowly") does not answer yes."""
     mentioned = [
         e
         for e in entities
         if (e.get("entity"), e.get("value")) in RED_FLAG_PARTS
         and e.get("experiencer", "patient") == "patient"
     ]
-    if not mentioned:
-        return None
-    return "none" if all(e.get("negated") for e in mentioned) else "present"
+    return "none" if mentioned and all(e.get("negated") for e in mentioned) else None
 
 
 def answer_to_question(
@@ -199,12 +201,17 @@ def answers(
     intent: str | None,
     requested_slot: str | None,
     known: Mapping[str, Any],
+    confidence: float = 1.0,
 ) -> Dict[str, Any]:
     """Every interview slot this message fills. The question being asked is
     always settled by an answer-like message, as "unknown" when nothing in it
-    answers, so the interview moves on instead of asking the same thing again."""
-    if intent not in ANSWER_INTENTS and intent != UNSURE_INTENT:
-        return {}
+    answers, so the interview moves on instead of asking the same thing again.
+    A message confidently classified as something else (a question, thanks)
+    answers nothing; an unsure one answers only through its words."""
+    if intent not in ANSWER_INTENTS:
+        if intent != UNSURE_INTENT and confidence >= SURE:
+            return {}
+        intent = UNSURE_INTENT
     filled = answers_from_entities(text, entities, known)
     if requested_slot and requested_slot not in filled:
         value = answer_to_question(requested_slot, text, intent, entities)

@@ -112,3 +112,23 @@ def test_the_red_flag_screen_comes_first_when_something_sounds_urgent() -> None:
     assert question_out_of_order({"body_part": ["feet"]}, urgent=True) == "red_flag_screen"
     assert question_out_of_order({"red_flag_screen": "none"}, urgent=True) is None
     assert question_out_of_order({}, urgent=False) is None
+
+
+def test_a_part_of_a_red_flag_does_not_answer_yes_to_the_screen() -> None:
+    text = "no, the weakness has come on slowly over months"
+    entities = [ent("symptom", "weakness", text), ent("onset", "gradual", text, "slowly")]
+    assert answers(text, entities, "report_red_flag", "red_flag_screen", {})["red_flag_screen"] == "none"
+
+
+def test_an_unsure_question_that_answers_in_words_counts_as_an_answer() -> None:
+    text = "better, it went away once I stood up"
+    filled = answers(
+        text,
+        [ent("progression", "improving", text, "better")],
+        "ask_treatment",
+        "progression",
+        {},
+        confidence=0.54,
+    )
+    assert filled == {"progression": "improving"}
+    assert answers("how is it treated", [], "ask_treatment", "progression", {}, confidence=0.98) == {}
