@@ -59,7 +59,7 @@ def content_security_policy(socket_url: str) -> str:
             # React sets style attributes and the widget injects its own <style> tags.
             "style-src 'self' 'unsafe-inline'",
             "img-src 'self' data:",
-        "font-src 'self' data:",
+            "font-src 'self' data:",
             f"connect-src {parts.scheme}://{parts.netloc} {websocket}",
             "base-uri 'none'",
             "form-action 'none'",

@@ -15,9 +15,9 @@ with the triage level as a header, the text as plain-text sections.
 from __future__ import annotations
 
 from http import HTTPStatus
-from typing import Any, Dict, List
+from typing import Any, Awaitable, Callable, Dict, List
 
-from rasa.core.channels.channel import InputChannel, OutputChannel
+from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from rasa.core.channels.slack import SlackBot
 from rasa.core.channels.slack import SlackInput as RasaSlackInput
 from sanic import Blueprint, response
@@ -137,7 +137,7 @@ class SlackInput(RasaSlackInput):
             self.slack_token, channel or self.slack_channel, thread_id, self.proxy, self.api_url
         )
 
-    def blueprint(self, on_new_message: Any) -> Blueprint:
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         slack_webhook = super().blueprint(on_new_message)
 
         @slack_webhook.middleware("request")

@@ -23,6 +23,7 @@ import logging
 from http import HTTPStatus
 from typing import Any, Awaitable, Callable, Dict, List
 
+import aiohttp
 from aiogram import Bot
 from aiogram.bot.api import TelegramAPIServer
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -132,8 +133,8 @@ class TelegramInput(RasaTelegramInput):
                     f"TELEGRAM_BOT_NAME is {self.verify!r}, but the token is @{me.username}'s"
                 )
             await bot.request("setWebhook", {"url": self.webhook_url, "secret_token": self.secret_token})
-        except TelegramAPIError as error:
-            raise RasaException(f"Failed to set the Telegram webhook: {error}") from error
+        except (TelegramAPIError, aiohttp.ClientError) as error:
+            raise RasaException(f"Failed to set the Telegram webhook at {self.api_url}: {error}") from error
         finally:
             await bot.session.close()
 

@@ -81,3 +81,14 @@ def test_so_what_do_you_think_gives_a_first_assessment(assistant) -> None:
     more = text(assistant.send(me, "tell me more about the first one"))
     assert "diab" in more.lower()
     assert "take care" in text(assistant.send(me, "bye")).lower()
+
+
+def test_a_red_flag_answering_a_later_question_still_interrupts(assistant) -> None:
+    me = sender()
+    assistant.send(me, "my feet have been numb for a while")
+    for answer in ("my toes", "both"):
+        if assistant.tracker(me)["slots"]["requested_slot"] in ("body_part", "laterality"):
+            assistant.send(me, answer)
+    assert assistant.tracker(me)["slots"]["requested_slot"] == "onset"
+    emergency = payload(assistant.send(me, "I can't breathe"), "emergency")
+    assert emergency["red_flags"] == ["breathing_difficulty"]

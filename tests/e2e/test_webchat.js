@@ -90,6 +90,11 @@ async function openChat(browser) {
     await dialog.dismiss();
   });
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  // Offline: nothing the page loads may come from anywhere but this machine.
+  page.on('requestfinished', (request) => {
+    const { protocol, hostname } = new URL(request.url());
+    if (protocol !== 'data:' && hostname !== '127.0.0.1') problems.push(`loaded from elsewhere: ${request.url()}`);
+  });
   page.on('console', (message) => {
     // The widget's stylesheet imports a Google font; the page's policy blocks it (no request leaves).
     if (message.type() === 'error' && !/fonts\.googleapis\.com/.test(message.text())) {

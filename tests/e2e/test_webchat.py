@@ -7,6 +7,8 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -46,3 +48,20 @@ def test_webchat(channels, scenario: str) -> None:
         [node, str(SCRIPT), scenario], env=env, capture_output=True, text=True, timeout=600
     )
     assert result.returncode == 0, f"{result.stdout}\n{result.stderr}"
+
+
+def test_the_page_server_serves_its_own_files_only(channels) -> None:
+    with urllib.request.urlopen(channels.page_url) as response:
+        policy = response.headers["Content-Security-Policy"]
+        assert b"rasa-webchat.js" in response.read()
+    assert "script-src 'self'" in policy and "default-src 'none'" in policy
+    for path in ("vendor/rasa-webchat.js", "config.js"):
+        with urllib.request.urlopen(channels.page_url + path) as response:
+            assert response.status == 200
+    for path in ("server.py", "../web/server.py", "node_modules/react/package.json", "public/app.js"):
+        try:
+            urllib.request.urlopen(channels.page_url + path)
+        except urllib.error.HTTPError as error:
+            assert error.code == 404
+        else:
+            raise AssertionError(f"{path} was served")
