@@ -16,7 +16,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 .PHONY: help setup train run shell test lint validate lock bench clean
 
 help:
-	@echo "make run    - set up, train if needed, start the assistant (REST and socket.io on :5005)"
+	@echo "make run    - set up, train if needed, start the assistant (chat page :8080, REST :5005)"
 	@echo "make test   - set up, train if needed, run the whole test suite"
 	@echo "make shell  - talk to the assistant in the terminal"
 	@echo "make train  - train the model (skipped by Rasa when nothing changed)"
