@@ -92,3 +92,20 @@ def test_a_red_flag_answering_a_later_question_still_interrupts(assistant) -> No
     assert assistant.tracker(me)["slots"]["requested_slot"] == "onset"
     emergency = payload(assistant.send(me, "I can't breathe"), "emergency")
     assert emergency["red_flags"] == ["breathing_difficulty"]
+
+
+def test_model_parse_returns_canonical_values_with_their_assertion_status(assistant) -> None:
+    text = "Both feet have felt numb, like socks, for about 3 months. No weakness. I'm not diabetic but my dad is."
+    found = {
+        (e["entity"], e["value"] if e["entity"] != "duration" else "<phrase>", e["negated"], e["experiencer"])
+        for e in assistant.parse(text)["entities"]
+    }
+    assert {
+        ("symptom", "numbness", False, "patient"),
+        ("body_part", "feet", False, "patient"),
+        ("laterality", "both_sides", False, "patient"),
+        ("duration", "<phrase>", False, "patient"),
+        ("symptom", "weakness", True, "patient"),
+        ("risk_factor", "diabetes", True, "patient"),
+        ("risk_factor", "diabetes", False, "other"),
+    } <= found
