@@ -95,7 +95,10 @@ def test_a_red_flag_answering_a_later_question_still_interrupts(assistant) -> No
 
 
 def test_model_parse_returns_canonical_values_with_their_assertion_status(assistant) -> None:
-    text = "Both feet have felt numb, like socks, for about 3 months. No weakness. I'm not diabetic but my dad is."
+    text = (
+        "Both feet have felt numb, like socks, for about 3 months. No weakness. "
+        "I'm not diabetic but my dad is."
+    )
     found = {
         (e["entity"], e["value"] if e["entity"] != "duration" else "<phrase>", e["negated"], e["experiencer"])
         for e in assistant.parse(text)["entities"]
