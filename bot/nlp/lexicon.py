@@ -14,24 +14,13 @@ from typing import Any, Dict, FrozenSet, Mapping, Tuple
 import yaml
 from spacy.schemas import validate_token_pattern
 
+from bot.knowledge.models import TOPIC_IDS as KNOWLEDGE_TOPICS
 from bot.vocabulary import FREE_TEXT_ENTITIES, Vocabulary, load_vocabulary
 
 LEXICON_FILE = Path(__file__).with_name("lexicon.yml")
 
-#: Topic ids of the extension entity `topic`, by the part of the article they explain.
-TOPICS: Mapping[str, Tuple[str, ...]] = {
-    "background": (
-        "peripheral_neuropathy",
-        "nerve_types",
-        "longest_fibres",
-        "stocking_glove",
-        "paresthesia",
-        "myelin",
-    ),
-    "diagnosis": ("neurological_exam", "blood_tests", "nerve_conduction_study", "electromyography"),
-    "treatment": ("treat_root_cause", "glucose_control", "b12_supplementation", "symptom_medicines"),
-}
-TOPIC_IDS: Tuple[str, ...] = tuple(topic for group in TOPICS.values() for topic in group)
+#: Topic ids of the extension entity `topic`: the knowledge base's topics.
+TOPIC_IDS: Tuple[str, ...] = tuple(topic for group in KNOWLEDGE_TOPICS.values() for topic in group)
 
 #: Entities this project adds for questions; they are not part of the public vocabulary.
 EXTENSION_ENTITIES: Tuple[str, ...] = ("cause", "topic")
