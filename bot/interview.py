@@ -203,19 +203,20 @@ def answers(
     known: Mapping[str, Any],
     confidence: float = 1.0,
 ) -> Dict[str, Any]:
-    """Every interview slot this message fills. The question being asked is
-    always settled by an answer-like message, as "unknown" when nothing in it
-    answers, so the interview moves on instead of asking the same thing again.
-    A message confidently classified as something else (a question, thanks)
-    answers nothing; an unsure one answers only through its words."""
-    if intent not in ANSWER_INTENTS:
-        if intent != UNSURE_INTENT and confidence >= SURE:
-            return {}
-        intent = UNSURE_INTENT
+    """Every interview slot this message fills. An answer-like message always
+    settles the question being asked, as "unknown" when nothing in it answers,
+    so the interview moves on instead of asking the same thing again. Any
+    other message answers only through its words: an unsure one fills whatever
+    they say, a confident question or remark only the question being asked
+    ("worse when it's cold", classified as off-topic, still says "worse"), so
+    that a real question is answered before the interview goes on."""
+    answer_like = intent in ANSWER_INTENTS
     filled = answers_from_entities(text, entities, known)
+    if not answer_like and intent != UNSURE_INTENT and confidence >= SURE:
+        filled = {requested_slot: filled[requested_slot]} if requested_slot in filled else {}
     if requested_slot and requested_slot not in filled:
-        value = answer_to_question(requested_slot, text, intent, entities)
-        if value is None and intent != UNSURE_INTENT:
+        value = answer_to_question(requested_slot, text, intent if answer_like else UNSURE_INTENT, entities)
+        if value is None and answer_like:
             value = [] if requested_slot in LIST_SLOTS else UNKNOWN
         if value is not None:
             filled[requested_slot] = value

@@ -161,9 +161,16 @@ def score_causes(findings: Findings) -> Tuple[CauseMatch, ...]:
     return tuple(sorted(matches, key=lambda m: (-m.score, order[m.cause])))
 
 
+#: How far ahead of any other cause temporary compression must be for self-care.
+SELF_CARE_MARGIN = 0.6
+
+
 def _self_care(findings: Findings, causes: Tuple[CauseMatch, ...]) -> bool:
-    """Brief, positional numbness that passes, with nothing else going on."""
-    if not causes or causes[0].cause != "temporary_compression" or len(causes) > 1:
+    """Brief, positional numbness that passes, with nothing else going on: any
+    other cause must score well below it (a stray word may hint at one)."""
+    if not causes or causes[0].cause != "temporary_compression":
+        return False
+    if any(other.score > SELF_CARE_MARGIN * causes[0].score for other in causes[1:]):
         return False
     present = derive(findings)
     weeks = findings.duration_weeks()

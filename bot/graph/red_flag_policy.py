@@ -56,7 +56,12 @@ class RedFlagPolicy(Policy):
             probabilities[domain.index_for_action(ACTION_LISTEN_NAME)] = 1.0
         elif tracker.latest_action_name == ACTION_LISTEN_NAME and self._calls_for_emergency(tracker):
             probabilities[domain.index_for_action(ACTION_EMERGENCY)] = 1.0
-        return self._prediction(probabilities)
+        else:
+            return self._prediction(probabilities)
+        # Rasa lets a "no user" prediction (the active form continuing its happy
+        # path) overrule every other; ours must be of that kind to compete with
+        # it, and then wins on priority.
+        return self._prediction(probabilities, is_no_user_prediction=True)
 
     @staticmethod
     def _calls_for_emergency(tracker: DialogueStateTracker) -> bool:

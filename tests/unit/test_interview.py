@@ -132,3 +132,10 @@ def test_an_unsure_question_that_answers_in_words_counts_as_an_answer() -> None:
     )
     assert filled == {"progression": "improving"}
     assert answers("how is it treated", [], "ask_treatment", "progression", {}, confidence=0.98) == {}
+
+
+def test_a_confident_other_intent_answers_only_the_question_being_asked() -> None:
+    text = "worse when it's cold, could it be my diabetes?"
+    entities = [ent("progression", "worsening", text, "worse"), ent("risk_factor", "diabetes", text)]
+    assert answers(text, entities, "out_of_scope", "progression", {}) == {"progression": "worsening"}
+    assert answers("could it be my diabetes?", entities[1:], "ask_cause", "onset", {}) == {}

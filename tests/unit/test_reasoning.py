@@ -216,3 +216,18 @@ def test_numbness_that_keeps_coming_back_after_sitting_needs_a_clinician() -> No
         )
     )
     assert result.triage_level == "see_clinician"
+
+
+def test_a_stray_hint_of_another_cause_does_not_spoil_self_care() -> None:
+    result = assess(
+        findings(
+            "symptom:numbness",
+            "risk_factor:prolonged_sitting",
+            "duration=five minutes",
+            "progression:improving",
+            "laterality:one_side",
+            "body_part:lower_back",
+        )
+    )
+    assert result.causes[0].cause == "temporary_compression"
+    assert result.triage_level == "self_care"
