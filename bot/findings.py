@@ -112,9 +112,6 @@ class Findings:
     def __len__(self) -> int:
         return len(self.all)
 
-    def __add__(self, other: Findings) -> Findings:
-        return Findings(self.all + other.all)
-
     def has(self, entity: str, value: str | None = None) -> bool:
         """Present for the person (not denied, not someone else's).
 
@@ -131,13 +128,6 @@ class Findings:
         return any(f.denied and f.entity == entity and f.value == value for f in self.all) and not self.has(
             entity, value
         )
-
-    def present_values(self, entity: str) -> List[str]:
-        seen: Dict[str, None] = {}
-        for f in self.all:
-            if f.present and f.entity == entity:
-                seen.setdefault(f.value, None)
-        return list(seen)
 
     def words_for(self, entity: str, value: str, *, denied: bool = False) -> List[str]:
         """The person's own words for a finding, without repeats."""
