@@ -6,6 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 WEB_STAMP := web/node_modules/.installed
 CHROMIUM := /usr/bin/chromium
+NGINX := /usr/sbin/nginx
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 export PYTHONPATH := $(CURDIR)
 # Rasa's telemetry would try to reach the internet.
@@ -13,18 +14,19 @@ export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: help setup train run shell test lint validate lock bench clean
+.PHONY: help setup train run cluster shell test lint validate lock bench clean
 
 help:
 	@echo "make run    - set up, train if needed, start the assistant (chat page :8080, REST :5005)"
 	@echo "make test   - set up, train if needed, run the whole test suite"
 	@echo "make shell  - talk to the assistant in the terminal"
+	@echo "make cluster - 2 Rasa + 2 action servers behind nginx on :8000 (PostgreSQL, Redis)"
 	@echo "make train  - train the model (skipped by Rasa when nothing changed)"
 	@echo "make lint   - ruff"
 	@echo "make bench  - benchmarks (not part of the test suite)"
 	@echo "make lock   - recompile requirements/lock.txt from requirements/requirements.in"
 
-setup: $(STAMP) $(WEB_STAMP)
+setup: $(STAMP) $(WEB_STAMP) $(NGINX)
 
 $(STAMP): requirements/lock.txt scripts/setup.sh scripts/find-python.sh
 	@echo "==> setup: Python 3.10 venv with the pinned packages"
@@ -44,12 +46,22 @@ $(CHROMIUM):
 	@$(SUDO) apt-get update -qq
 	@$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 
+# Debian's nginx, the load balancer of `make cluster` and its tests; it runs as a
+# child process with its configuration under var/, never as the system service.
+$(NGINX):
+	@echo "==> setup: Debian's nginx (apt-get), the load balancer of make cluster"
+	@$(SUDO) apt-get update -qq
+	@$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null
+
 train: setup
 	@echo "==> train: rasa train (Rasa's fingerprint skips it when data, domain, config and lexicon are unchanged)"
 	@$(BIN)/rasa train --out models --quiet
 
 run: train
 	@$(BIN)/python -m scripts.serve
+
+cluster: train
+	@$(BIN)/python -m scripts.cluster
 
 shell: train
 	@$(BIN)/python -m scripts.serve --shell

@@ -1,8 +1,14 @@
 """Every setting the assistant reads from the environment, in one place.
 
-Secrets (the HTTP API token, the Slack and Telegram tokens) come only from the
-environment and are never logged; defaults suit one person running it on their
-own machine. Slack and Telegram are off unless their variables are set.
+Secrets (the HTTP API token, the Slack and Telegram tokens, the database,
+Redis and RabbitMQ passwords) come only from the environment and are never
+logged; defaults suit one person running it on their own machine. Slack and
+Telegram are off unless their variables are set.
+
+Two profiles, chosen by ASSISTANT_PROFILE: `embedded` (the default: an SQLite
+tracker store, the in-memory lock store, no event broker; one server) and
+`production` (PostgreSQL, the Redis lock store, optionally a RabbitMQ event
+broker; any number of servers sharing them).
 """
 
 from __future__ import annotations
@@ -11,11 +17,13 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
+from urllib.parse import unquote, urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 SLACK_API_URL = "https://slack.com/api/"
 TELEGRAM_API_URL = "https://api.telegram.org"
+PROFILES = ("embedded", "production")
 
 
 @dataclass(frozen=True)
@@ -36,6 +44,51 @@ class TelegramSettings:
 
 
 @dataclass(frozen=True)
+class DatabaseSettings:
+    """The PostgreSQL tracker store of the production profile."""
+
+    host: str
+    port: int
+    name: str
+    user: str | None
+    password: str | None = field(repr=False)
+
+    @property
+    def address(self) -> str:
+        return f"{self.host}:{self.port}/{self.name}"
+
+
+@dataclass(frozen=True)
+class RedisSettings:
+    """The Redis lock store: `key_prefix` keeps several deployments (or test runs) in one Redis apart."""
+
+    host: str
+    port: int
+    db: int
+    password: str | None = field(repr=False)
+    key_prefix: str | None
+
+    @property
+    def address(self) -> str:
+        return f"{self.host}:{self.port}/{self.db}"
+
+
+@dataclass(frozen=True)
+class RabbitSettings:
+    """The optional event broker: every conversation event is published to `queue`."""
+
+    host: str
+    port: int
+    user: str
+    password: str = field(repr=False)
+    queue: str
+
+    @property
+    def address(self) -> str:
+        return f"{self.host}:{self.port}"
+
+
+@dataclass(frozen=True)
 class Settings:
     host: str
     rasa_port: int
@@ -50,6 +103,12 @@ class Settings:
     web_socket_url: str | None
     slack: SlackSettings | None
     telegram: TelegramSettings | None
+    profile: str = "embedded"
+    database: DatabaseSettings | None = None
+    redis: RedisSettings | None = None
+    rabbitmq: RabbitSettings | None = None
+    cluster_port: int = 8000
+    cluster_replicas: int = 2
 
     @property
     def is_local(self) -> bool:
@@ -75,6 +134,9 @@ class Settings:
             web_socket_url=env.get("WEB_SOCKET_URL") or None,
             slack=_slack(env),
             telegram=_telegram(env),
+            **_profile(env),
+            cluster_port=_int(env, "CLUSTER_PORT", 8000),
+            cluster_replicas=_int(env, "CLUSTER_REPLICAS", 2),
         )
 
 
@@ -103,6 +165,90 @@ def _telegram(env: Mapping[str, str]) -> TelegramSettings | None:
         secret_token=env.get("TELEGRAM_SECRET_TOKEN") or None,
         api_url=env.get("TELEGRAM_API_URL") or TELEGRAM_API_URL,
     )
+
+
+def _profile(env: Mapping[str, str]) -> dict:
+    """The shared stores of the production profile; the embedded profile has none."""
+    profile = env.get("ASSISTANT_PROFILE") or "embedded"
+    if profile not in PROFILES:
+        raise SystemExit(f"error: ASSISTANT_PROFILE must be one of {', '.join(PROFILES)}, got {profile!r}")
+    if profile == "embedded":
+        return {"profile": profile}
+    if not env.get("REDIS_URL"):
+        raise SystemExit("error: the production profile needs REDIS_URL (the Redis lock store)")
+    return {
+        "profile": profile,
+        "database": _database(env),
+        "redis": _redis(env),
+        "rabbitmq": _rabbitmq(env) if env.get("RABBITMQ_URL") else None,
+    }
+
+
+def _database(env: Mapping[str, str]) -> DatabaseSettings:
+    """DB_URL (postgresql://user:password@host:port/name), or DB_HOST, DB_PORT, DB_NAME, DB_USER and
+    DB_PASSWORD."""
+    if env.get("DB_URL"):
+        url = _url(env, "DB_URL", ("postgresql", "postgres"))
+        name = url.path.lstrip("/")
+        if not name:
+            raise SystemExit("error: DB_URL must name the database, as in postgresql://host:5432/assistant")
+        return DatabaseSettings(
+            host=url.hostname or "127.0.0.1",
+            port=url.port or 5432,
+            name=unquote(name),
+            user=unquote(url.username) if url.username else None,
+            password=unquote(url.password) if url.password else None,
+        )
+    if not env.get("DB_HOST") or not env.get("DB_NAME"):
+        raise SystemExit("error: the production profile needs DB_URL, or DB_HOST and DB_NAME (PostgreSQL)")
+    return DatabaseSettings(
+        host=env["DB_HOST"],
+        port=_int(env, "DB_PORT", 5432),
+        name=env["DB_NAME"],
+        user=env.get("DB_USER") or None,
+        password=env.get("DB_PASSWORD") or None,
+    )
+
+
+def _redis(env: Mapping[str, str]) -> RedisSettings:
+    """REDIS_URL (redis://[:password@]host:port/db); REDIS_KEY_PREFIX, letters and digits only."""
+    url = _url(env, "REDIS_URL", ("redis",))
+    db = url.path.lstrip("/") or "0"
+    if not db.isdigit():
+        raise SystemExit(f"error: REDIS_URL must end with a database number (redis://host:6379/1), got /{db}")
+    prefix = env.get("REDIS_KEY_PREFIX") or None
+    if prefix is not None and not prefix.isalnum():
+        raise SystemExit(f"error: REDIS_KEY_PREFIX must be letters and digits only, got {prefix!r}")
+    return RedisSettings(
+        host=url.hostname or "127.0.0.1",
+        port=url.port or 6379,
+        db=int(db),
+        password=unquote(url.password) if url.password else None,
+        key_prefix=prefix,
+    )
+
+
+def _rabbitmq(env: Mapping[str, str]) -> RabbitSettings:
+    """RABBITMQ_URL (amqp://user:password@host:port); RABBITMQ_QUEUE names the queue of events."""
+    url = _url(env, "RABBITMQ_URL", ("amqp", "amqps"))
+    return RabbitSettings(
+        host=url.hostname or "127.0.0.1",
+        port=url.port or 5672,
+        user=unquote(url.username) if url.username else "guest",
+        password=unquote(url.password) if url.password else "guest",
+        queue=env.get("RABBITMQ_QUEUE") or "assistant_events",
+    )
+
+
+def _url(env: Mapping[str, str], name: str, schemes: tuple):
+    url = urlsplit(env[name])
+    try:
+        url.port  # noqa: B018 - raises on a port that is not a number
+    except ValueError:
+        raise SystemExit(f"error: {name} has a port that is not a number") from None
+    if url.scheme not in schemes or not url.hostname:
+        raise SystemExit(f"error: {name} must look like {schemes[0]}://host:port/..., not {url.scheme!r}://")
+    return url
 
 
 def _all_or_none(env: Mapping[str, str], *names: str) -> bool:

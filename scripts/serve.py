@@ -5,7 +5,9 @@ they answer, and stops them cleanly on Ctrl-C, SIGINT or SIGTERM.
 assistant in the terminal instead (scripts/console.py), with its own servers on
 free ports. The test suite uses `Stack` to start the same processes on free
 ports. The Rasa server starts with credentials built from the environment
-(bot/channels/credentials.py): Slack and Telegram only when configured.
+(bot/channels/credentials.py): Slack and Telegram only when configured; and
+with endpoints built from the settings' profile (bot/endpoints.py), after
+checking that the services of the production profile answer.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ from pathlib import Path
 from typing import Dict, List
 
 from bot.channels.credentials import write_runtime_credentials
+from bot.endpoints import write_runtime_endpoints
+from bot.services import check_services
 from bot.settings import PROJECT_ROOT, Settings
 from scripts import console
 from web.server import PageServer
@@ -43,6 +47,7 @@ class Stack:
     serve_page: bool = False
     page: PageServer | None = None
     credentials_file: Path | None = None
+    endpoints_file: Path | None = None
 
     @property
     def rasa_url(self) -> str:
@@ -60,8 +65,6 @@ class Stack:
         env = dict(os.environ)
         env.update(
             PYTHONPATH=str(PROJECT_ROOT),
-            ACTION_SERVER_URL=self.settings.action_server_url,
-            TRACKER_DB=str(self.settings.tracker_db),
             RASA_TELEMETRY_ENABLED="false",
             SQLALCHEMY_SILENCE_UBER_WARNING="1",
             TF_CPP_MIN_LOG_LEVEL="2",
@@ -105,7 +108,7 @@ class Stack:
             "--model",
             str(self.settings.model_dir),
             "--endpoints",
-            "endpoints.yml",
+            str(self.endpoints_file),
             "--port",
             str(self.settings.rasa_port),
         ]
@@ -124,15 +127,26 @@ class Stack:
         return command
 
     def start(self) -> None:
+        self.launch()
+        self.wait_ready()
+
+    def launch(self) -> None:
+        """Starts the processes without waiting for them to answer."""
+        check_services(self.settings)
         self.settings.tracker_db.parent.mkdir(parents=True, exist_ok=True)
         if self.serve_page:
             self.start_page()
         self.credentials_file = write_runtime_credentials(
             self.settings, RUNTIME_DIR / f"credentials-{self.settings.rasa_port}.yml"
         )
+        self.endpoints_file = write_runtime_endpoints(
+            self.settings, RUNTIME_DIR / f"endpoints-{self.settings.rasa_port}.yml"
+        )
         self.start_action_server()
+        self.start_rasa()
+
+    def start_rasa(self) -> None:
         self._spawn("rasa", self.rasa_command("run"))
-        self.wait_ready()
 
     def start_page(self) -> None:
         s = self.settings
@@ -167,9 +181,10 @@ class Stack:
         if self.page is not None:
             self.page.stop()
             self.page = None
-        if self.credentials_file is not None:
-            self.credentials_file.unlink(missing_ok=True)
-            self.credentials_file = None
+        for runtime_file in (self.credentials_file, self.endpoints_file):
+            if runtime_file is not None:
+                runtime_file.unlink(missing_ok=True)
+        self.credentials_file = self.endpoints_file = None
         for process in self.processes.values():
             if process.poll() is None:
                 os.killpg(process.pid, signal.SIGTERM)

@@ -25,6 +25,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.channels.outages import answering_outages, fail_loudly
 from bot.channels.payloads import heading, is_clinical
 from bot.settings import SLACK_API_URL
 
@@ -138,7 +139,7 @@ class SlackInput(RasaSlackInput):
         )
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        slack_webhook = super().blueprint(on_new_message)
+        slack_webhook = fail_loudly(super().blueprint(answering_outages(on_new_message)))
 
         @slack_webhook.middleware("request")
         async def guard(request: Request) -> HTTPResponse | None:

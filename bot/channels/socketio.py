@@ -22,6 +22,8 @@ from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
 
+from bot.channels.outages import answering_outages, fail_loudly
+
 
 class WebChatOutput(SocketIOOutput):
     @classmethod
@@ -53,11 +55,13 @@ class WebChatInput(SocketIOInput):
         return None if self.sio is None else WebChatOutput(self.sio, self.bot_message_evt)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        guarded = answering_outages(on_new_message)
+
         async def handle(message: UserMessage) -> None:
             message.output_channel = WebChatOutput(self.sio, self.bot_message_evt)
-            await on_new_message(message)
+            await guarded(message)
 
-        socketio_webhook = super().blueprint(handle)
+        socketio_webhook = fail_loudly(super().blueprint(handle))
         sio = self.sio
 
         @sio.on("session_request", namespace=self.namespace)

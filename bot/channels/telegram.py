@@ -36,6 +36,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.outages import answering_outages, fail_loudly
 from bot.channels.payloads import heading, is_clinical, summary
 from bot.settings import TELEGRAM_API_URL
 
@@ -146,7 +147,8 @@ class TelegramInput(RasaTelegramInput):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         # Rasa builds channels before its event loop runs, as Rasa's own connector assumes.
         asyncio.run(self.register_webhook())
-        telegram_webhook = Blueprint("telegram_webhook", __name__)
+        on_new_message = answering_outages(on_new_message)
+        telegram_webhook = fail_loudly(Blueprint("telegram_webhook", __name__))
         out_channel = self.get_output_channel()
 
         @telegram_webhook.route("/", methods=["GET"])

@@ -1,0 +1,75 @@
+"""The endpoints file the Rasa server starts with, built from the settings.
+
+The embedded profile keeps conversations in an SQLite file and locks them in
+memory (one server). The production profile shares PostgreSQL and the Redis
+lock store between any number of servers, and publishes every event to
+RabbitMQ when RABBITMQ_URL is set. The file is written to var/ at each start,
+readable by its owner only: it holds the services' passwords.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Dict
+
+import yaml
+
+from bot.settings import Settings
+
+#: Rasa's own module path for the lock store that keeps one conversation's messages in order across servers.
+REDIS_LOCK_STORE = "redis"
+
+
+def runtime_endpoints(settings: Settings) -> Dict[str, Any]:
+    endpoints: Dict[str, Any] = {"action_endpoint": {"url": settings.action_server_url}}
+    if settings.profile == "embedded":
+        endpoints["tracker_store"] = {"type": "SQL", "dialect": "sqlite", "db": str(settings.tracker_db)}
+        return endpoints
+    database, redis = settings.database, settings.redis
+    assert database is not None and redis is not None, "the production profile has both"
+    endpoints["tracker_store"] = _without_none(
+        {
+            "type": "SQL",
+            "dialect": "postgresql",
+            "url": database.host,
+            "port": database.port,
+            "db": database.name,
+            "username": database.user,
+            "password": database.password,
+        }
+    )
+    endpoints["lock_store"] = _without_none(
+        {
+            "type": REDIS_LOCK_STORE,
+            "url": redis.host,
+            "port": redis.port,
+            "db": redis.db,
+            "password": redis.password,
+            "key_prefix": redis.key_prefix,
+        }
+    )
+    if settings.rabbitmq is not None:
+        rabbit = settings.rabbitmq
+        endpoints["event_broker"] = {
+            "type": "pika",
+            "url": rabbit.host,
+            "port": rabbit.port,
+            "username": rabbit.user,
+            "password": rabbit.password,
+            "queues": [rabbit.queue],
+        }
+    return endpoints
+
+
+def write_runtime_endpoints(settings: Settings, path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.unlink(missing_ok=True)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w") as file:
+        yaml.safe_dump(runtime_endpoints(settings), file, sort_keys=False)
+    return path
+
+
+def _without_none(values: Dict[str, Any]) -> Dict[str, Any]:
+    return {key: value for key, value in values.items() if value is not None}

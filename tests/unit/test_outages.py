@@ -1,0 +1,78 @@
+"""A conversation-store outage gets a reply, never silence (bot/channels/outages.py)."""
+
+from __future__ import annotations
+
+import asyncio
+from types import SimpleNamespace
+
+import pytest
+import redis.exceptions
+import sqlalchemy.exc
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.core.lock_store import LockError
+from rasa.core.tracker_store import FailSafeTrackerStore, InMemoryTrackerStore
+from rasa.shared.core.domain import Domain
+
+from bot.channels.outages import OUTAGE_REPLY, StoreUnavailable, answering_outages, make_strict
+
+
+def handle(error: Exception) -> CollectingOutputChannel:
+    async def failing(message: UserMessage) -> None:
+        raise error
+
+    output = CollectingOutputChannel()
+    asyncio.run(answering_outages(failing)(UserMessage("my feet are numb", output, "someone")))
+    return output
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        LockError("Error while acquiring lock"),
+        redis.exceptions.ConnectionError("Connection refused"),
+        sqlalchemy.exc.OperationalError("SELECT", {}, Exception("server closed the connection")),
+        StoreUnavailable("OperationalError: connection refused"),
+    ],
+)
+def test_a_store_failure_is_answered_with_the_outage_reply(error) -> None:
+    messages = handle(error).messages
+    assert [m["text"] for m in messages] == [OUTAGE_REPLY]
+    assert messages[0]["recipient_id"] == "someone"
+    assert "emergency services" in OUTAGE_REPLY and "send it again" in OUTAGE_REPLY
+
+
+def test_other_errors_are_not_mistaken_for_an_outage() -> None:
+    with pytest.raises(ValueError):
+        handle(ValueError("a bug"))
+
+
+def test_the_outage_is_logged_without_the_message_or_the_sql(caplog) -> None:
+    error = sqlalchemy.exc.OperationalError(
+        "INSERT INTO events (data) VALUES (%(data)s)",
+        {"data": "my feet are numb"},
+        Exception("could not connect"),
+    )
+    handle(error)
+    assert "could not connect" in caplog.text
+    assert "my feet are numb" not in caplog.text and "INSERT" not in caplog.text
+
+
+class BrokenStore(InMemoryTrackerStore):
+    async def retrieve(self, sender_id):
+        raise sqlalchemy.exc.OperationalError("SELECT", {}, Exception("connection refused"))
+
+    async def save(self, tracker):
+        raise sqlalchemy.exc.OperationalError("INSERT", {}, Exception("connection refused"))
+
+
+def test_a_strict_tracker_store_raises_instead_of_starting_over_in_memory() -> None:
+    domain = Domain.empty()
+    lenient = FailSafeTrackerStore(BrokenStore(domain))
+    # Rasa's own behaviour: the failed read looks like a new conversation.
+    assert asyncio.run(lenient.retrieve("someone")) is None
+    strict = FailSafeTrackerStore(BrokenStore(domain))
+    make_strict(SimpleNamespace(tracker_store=strict))
+    with pytest.raises(StoreUnavailable, match="connection refused"):
+        asyncio.run(strict.retrieve("someone"))
+    with pytest.raises(StoreUnavailable):
+        asyncio.run(strict.save(strict.init_tracker("someone")))
