@@ -133,11 +133,10 @@ class Cluster:
                 action_server_url=f"http://127.0.0.1:{actions_port}/webhook",
             )
             self.stacks.append(Stack(replica, log_dir=self.log_dir / f"replica-{number}"))
-        self.start_nginx(actions_port)
-        if self.web_port is not None:
-            self.page = PageServer("127.0.0.1", self.web_port, self.port)
-            self.page.start()
         try:
+            self.start_nginx(actions_port)
+            if self.web_port is not None:
+                self.start_page(self.web_port)
             for stack in self.stacks:
                 stack.launch()
             for stack in self.stacks:
@@ -145,6 +144,16 @@ class Cluster:
         except RuntimeError:
             self.stop()
             raise
+
+    def start_page(self, web_port: int) -> None:
+        """The chat page of `make run`, its socket.io connection going through nginx."""
+        try:
+            self.page = PageServer("127.0.0.1", web_port, self.port)
+        except OSError as error:
+            raise RuntimeError(
+                f"the chat page cannot use port {web_port} ({error.strerror}); set WEB_PORT to a free port"
+            ) from error
+        self.page.start()
 
     def start_nginx(self, actions_port: int) -> None:
         directory = self.log_dir / "nginx"
