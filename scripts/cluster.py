@@ -239,7 +239,8 @@ def ensure_database(database: DatabaseSettings) -> None:
 
 def local_environment(env: Mapping[str, str]) -> Dict[str, str]:
     """The production profile, on this machine's PostgreSQL and Redis unless the environment names others."""
-    local = {"REDIS_URL": LOCAL_REDIS}
+    # Two servers load TensorFlow and the model at once: on two cores that takes minutes.
+    local = {"REDIS_URL": LOCAL_REDIS, "STARTUP_TIMEOUT": "600"}
     if not env.get("DB_HOST"):
         local["DB_URL"] = LOCAL_DATABASE
     return {**local, **{k: v for k, v in env.items() if v}, "ASSISTANT_PROFILE": "production"}

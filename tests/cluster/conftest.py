@@ -18,7 +18,8 @@ import pytest
 from bot.settings import PROJECT_ROOT, DatabaseSettings, RedisSettings, Settings
 from scripts.cluster import NGINX, Cluster
 from scripts.serve import free_port
-from tests.cluster.client import Client
+
+from .client import Client
 
 REPORTS = PROJECT_ROOT / "reports"
 PG_HOST = os.environ.get("TEST_PG_HOST", "127.0.0.1")

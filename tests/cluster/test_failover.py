@@ -10,8 +10,8 @@ from typing import List
 
 import pytest
 
-from tests.cluster.client import ANSWERS, OPENING, Client, Reply, new_sender
-from tests.cluster.conftest import LocalCluster
+from .client import ANSWERS, OPENING, Client, Reply, new_sender
+from .conftest import LocalCluster
 
 pytestmark = pytest.mark.cluster
 

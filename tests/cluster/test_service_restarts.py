@@ -15,8 +15,9 @@ from typing import Callable, List
 import pytest
 
 from bot.channels.outages import OUTAGE_REPLY
-from tests.cluster.client import ANSWERS, OPENING, Client, Reply, new_sender
-from tests.cluster.conftest import REDIS_PORT, LocalCluster
+
+from .client import ANSWERS, OPENING, Client, Reply, new_sender
+from .conftest import REDIS_PORT, LocalCluster
 
 pytestmark = pytest.mark.cluster
 

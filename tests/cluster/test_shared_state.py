@@ -8,8 +8,8 @@ from typing import Any, Callable, Dict, List, Tuple
 
 import pytest
 
-from tests.cluster.client import ANSWERS, OPENING, Client, Reply, new_sender
-from tests.cluster.conftest import LocalCluster
+from .client import ANSWERS, OPENING, Client, Reply, new_sender
+from .conftest import LocalCluster
 
 pytestmark = pytest.mark.cluster
 
