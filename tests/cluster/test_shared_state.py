@@ -64,7 +64,7 @@ def test_a_conversation_alternating_between_replicas_goes_exactly_as_on_one(clus
     across = interview(lambda turn: cluster.replica(turn % 2), alternating)
 
     assert [r.status for r in across] == [200] * len(across)
-    assert len(across) == len(ANSWERS) + 1, "every question was asked once"
+    assert len(across) == len(on_one), "the same questions were asked"
     assert assessment(across) == assessment(on_one)
     assert assessment(across)["triage_level"] == "see_clinician"
     # Each replica reads the whole conversation the other one stored.
@@ -99,9 +99,10 @@ def test_fifty_concurrent_conversations_through_nginx_keep_their_own_events_in_o
         events = stored[sender]
         said = [e for e in events if e["event"] == "user"]
         assert [e["text"] for e in said] == SCRIPT, f"{sender}: messages lost, added or out of order"
-        assert [e["metadata"] for e in said] == [
-            {"conversation": sender, "turn": t} for t in range(len(SCRIPT))
-        ]
+        tags = [(e["metadata"]["conversation"], e["metadata"]["turn"]) for e in said]
+        assert tags == [(sender, turn) for turn in range(len(SCRIPT))], (
+            f"{sender}: another's message crossed in"
+        )
         assert [e["timestamp"] for e in events] == sorted(e["timestamp"] for e in events)
         # Each message's turn is whole: its reply follows it before the next message.
         kinds = [e["event"] for e in events if e["event"] in ("user", "bot")]
