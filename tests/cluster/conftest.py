@@ -6,6 +6,7 @@ on this machine's PostgreSQL and Redis. The tests get their own database
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import uuid
@@ -15,7 +16,8 @@ from typing import Any, Dict, Iterator, List
 
 import pytest
 
-from bot.settings import PROJECT_ROOT, DatabaseSettings, RedisSettings, Settings
+from bot.services import ServiceUnavailable, check_rabbitmq
+from bot.settings import PROJECT_ROOT, DatabaseSettings, RabbitSettings, RedisSettings, Settings
 from scripts.cluster import NGINX, Cluster
 from scripts.serve import free_port
 
@@ -28,6 +30,8 @@ PG_USER = os.environ.get("TEST_PG_USER", "postgres")
 REDIS_HOST = os.environ.get("TEST_REDIS_HOST", "127.0.0.1")
 REDIS_PORT = int(os.environ.get("TEST_REDIS_PORT", "6379"))
 REDIS_DB = 1
+RABBIT_HOST = os.environ.get("TEST_RABBITMQ_HOST", "127.0.0.1")
+RABBIT_PORT = int(os.environ.get("TEST_RABBITMQ_PORT", "5672"))
 
 
 def admin_connection(dbname: str = "postgres"):
@@ -75,11 +79,57 @@ def lock_store() -> Iterator[RedisSettings]:
         pass  # a test restarted Redis and it keeps nothing
 
 
+@pytest.fixture(scope="session")
+def event_queue() -> Iterator[RabbitSettings | None]:
+    """A queue of its own on RabbitMQ's event exchange; None without RabbitMQ (the broker is optional)."""
+    rabbit = RabbitSettings(
+        RABBIT_HOST, RABBIT_PORT, "guest", "guest", f"assistant_test_{uuid.uuid4().hex[:10]}"
+    )
+    try:
+        check_rabbitmq(rabbit)
+    except ServiceUnavailable:
+        yield None
+        return
+    yield rabbit
+    asyncio.run(delete_queue(rabbit))
+
+
+async def rabbit_channel(rabbit: RabbitSettings):
+    import aio_pika
+
+    connection = await aio_pika.connect_robust(
+        host=rabbit.host, port=rabbit.port, login=rabbit.user, password=rabbit.password
+    )
+    return connection, await connection.channel()
+
+
+async def delete_queue(rabbit: RabbitSettings) -> None:
+    connection, channel = await rabbit_channel(rabbit)
+    async with connection:
+        await channel.queue_delete(rabbit.queue)
+
+
+async def published(rabbit: RabbitSettings) -> List[Dict[str, Any]]:
+    """Every event waiting in the queue (taken off it)."""
+    connection, channel = await rabbit_channel(rabbit)
+    events = []
+    async with connection:
+        queue = await channel.declare_queue(rabbit.queue, durable=True)
+        while (message := await queue.get(no_ack=True, fail=False)) is not None:
+            events.append(json.loads(message.body))
+    return events
+
+
 @dataclass
 class LocalCluster:
     cluster: Cluster
     database: DatabaseSettings
     lock_store: RedisSettings
+    event_queue: RabbitSettings | None
+
+    def published_events(self) -> List[Dict[str, Any]]:
+        assert self.event_queue is not None
+        return asyncio.run(published(self.event_queue))
 
     @property
     def nginx(self) -> Client:
@@ -105,7 +155,10 @@ class LocalCluster:
 
 @pytest.fixture(scope="session")
 def cluster(
-    model_path: Path, database: DatabaseSettings, lock_store: RedisSettings
+    model_path: Path,
+    database: DatabaseSettings,
+    lock_store: RedisSettings,
+    event_queue: RabbitSettings | None,
 ) -> Iterator[LocalCluster]:
     if not Path(NGINX).exists():
         pytest.skip(f"{NGINX} is not installed (make setup installs Debian's nginx)")
@@ -115,11 +168,12 @@ def cluster(
         profile="production",
         database=database,
         redis=lock_store,
+        rabbitmq=event_queue,
         model_dir=model_path,
     )
     cluster = Cluster(settings, port=free_port(), log_dir=REPORTS / "logs" / "cluster")
     cluster.start()
     try:
-        yield LocalCluster(cluster, database, lock_store)
+        yield LocalCluster(cluster, database, lock_store, event_queue)
     finally:
         cluster.stop()

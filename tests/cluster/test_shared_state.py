@@ -3,6 +3,10 @@ the Redis lock store keeps each one's messages in order."""
 
 from __future__ import annotations
 
+import json
+import time
+import urllib.error
+import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable, Dict, List, Tuple
 
@@ -111,3 +115,35 @@ def test_fifty_concurrent_conversations_through_nginx_keep_their_own_events_in_o
         assert "uu" not in turns, f"{sender}: a message was stored without its reply: {turns}"
         triage = [e["value"] for e in events if e["event"] == "slot" and e["name"] == "triage_level"]
         assert triage and triage[-1] == "see_clinician"
+
+
+def test_a_socketio_session_stays_on_the_replica_that_opened_it(cluster: LocalCluster) -> None:
+    """Engine.io long-polling: a replica that did not open the session refuses its sid (400)."""
+    base = f"{cluster.cluster.url}/socket.io/?EIO=4&transport=polling"
+    with urllib.request.urlopen(base, timeout=30) as response:
+        handshake = response.read().decode()
+    sid = json.loads(handshake[handshake.index("{") :])["sid"]
+    statuses = []
+    for packet in ["40", *['42["session_request",{"session_id":"sticky-test"}]'] * 7]:
+        request = urllib.request.Request(f"{base}&sid={sid}", data=packet.encode(), method="POST")
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                statuses.append(response.status)
+        except urllib.error.HTTPError as error:
+            statuses.append(error.code)
+    assert statuses == [200] * 8
+
+
+def test_every_stored_event_is_published_to_rabbitmq(cluster: LocalCluster) -> None:
+    if cluster.event_queue is None:
+        pytest.skip("no RabbitMQ at the test address: the event broker is optional and untested here")
+    sender = new_sender("broker")
+    for text in [OPENING, ANSWERS["body_part"]]:
+        assert cluster.nginx.send(sender, text).messages
+    stored = [e["event"] for e in cluster.stored_events()[sender]]
+    seen: List[Dict[str, Any]] = []
+    deadline = time.monotonic() + 30
+    while len(seen) < len(stored) and time.monotonic() < deadline:
+        seen += [e for e in cluster.published_events() if e.get("sender_id") == sender]
+        time.sleep(0.5)
+    assert [e["event"] for e in seen] == stored
