@@ -79,6 +79,9 @@ def _raise_unavailable(error: Exception) -> None:
 
 
 def describe(error: BaseException) -> str:
-    cause = getattr(error, "orig", None) or error.__cause__ or error
+    """The innermost cause (the driver's error), first line only."""
+    cause = error
+    while (inner := getattr(cause, "orig", None) or cause.__cause__ or cause.__context__) is not None:
+        cause = inner
     text = str(cause).strip().splitlines()
     return f"{type(cause).__name__}: {text[0]}" if text else type(cause).__name__

@@ -13,7 +13,7 @@ from rasa.core.lock_store import LockError
 from rasa.core.tracker_store import FailSafeTrackerStore, InMemoryTrackerStore
 from rasa.shared.core.domain import Domain
 
-from bot.channels.outages import OUTAGE_REPLY, StoreUnavailable, answering_outages, make_strict
+from bot.channels.outages import OUTAGE_REPLY, StoreUnavailable, answering_outages, describe, make_strict
 
 
 def handle(error: Exception) -> CollectingOutputChannel:
@@ -76,3 +76,18 @@ def test_a_strict_tracker_store_raises_instead_of_starting_over_in_memory() -> N
         asyncio.run(strict.retrieve("someone"))
     with pytest.raises(StoreUnavailable):
         asyncio.run(strict.save(strict.init_tracker("someone")))
+
+
+def test_the_log_names_the_driver_error_behind_a_lock_error() -> None:
+    try:
+        try:
+            raise redis.exceptions.ConnectionError(
+                "Error 111 connecting to 127.0.0.1:6379. Connection refused."
+            )
+        except redis.exceptions.ConnectionError as error:
+            raise LockError(f"Error while acquiring lock. Error:\n{error}")  # noqa: B904 - as Rasa does
+    except LockError as lock_error:
+        assert (
+            describe(lock_error)
+            == "ConnectionError: Error 111 connecting to 127.0.0.1:6379. Connection refused."
+        )
