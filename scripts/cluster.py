@@ -141,7 +141,7 @@ class Cluster:
                 stack.launch()
             for stack in self.stacks:
                 stack.wait_ready()
-        except RuntimeError:
+        except BaseException:  # an error or Ctrl-C while starting: leave no server behind
             self.stop()
             raise
 
