@@ -19,7 +19,7 @@ help:
 	@echo "make run    - set up, train if needed, start the assistant (chat page :8080, REST :5005)"
 	@echo "make test   - set up, train if needed, run the whole test suite"
 	@echo "make shell  - talk to the assistant in the terminal"
-	@echo "make train  - train the model (skipped by Rasa when nothing changed)"
+	@echo "make train  - train the model (skipped when no training input changed)"
 	@echo "make lint   - ruff"
 	@echo "make bench  - benchmarks (not part of the test suite)"
 	@echo "make lock   - recompile requirements/lock.txt from requirements/requirements.in"
@@ -45,8 +45,7 @@ $(CHROMIUM):
 	@$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 
 train: setup
-	@echo "==> train: rasa train (Rasa's fingerprint skips it when data, domain, config and lexicon are unchanged)"
-	@$(BIN)/rasa train --out models --quiet
+	@$(BIN)/python -m scripts.train
 
 run: train
 	@$(BIN)/python -m scripts.serve
