@@ -61,9 +61,9 @@ def main() -> int:
     model_dir = Settings.from_env().model_dir
     target = model_file(model_dir, training_digest())
     if target.exists():
-        print(f"==> train: the model is up to date ({target.relative_to(PROJECT_ROOT)})", flush=True)
+        print(f"==> train: the model is up to date ({target.name})", flush=True)
         return 0
-    print("==> train: training inputs changed, rasa train (unchanged components come from Rasa's cache)", flush=True)
+    print("==> train: training inputs changed: rasa train (reuses unchanged components)", flush=True)
     rasa = Path(sys.executable).parent / "rasa"
     command = [str(rasa), "train", "--out", str(model_dir), "--fixed-model-name", target.name, "--quiet"]
     result = subprocess.run(command, cwd=PROJECT_ROOT)
