@@ -21,7 +21,7 @@ help:
 	@echo "make test   - set up, train if needed, run the whole test suite"
 	@echo "make shell  - talk to the assistant in the terminal"
 	@echo "make cluster - 2 Rasa + 2 action servers behind nginx on :8000 (PostgreSQL, Redis)"
-	@echo "make train  - train the model (skipped by Rasa when nothing changed)"
+	@echo "make train  - train the model (skipped when no training input changed)"
 	@echo "make lint   - ruff"
 	@echo "make bench  - benchmarks (not part of the test suite)"
 	@echo "make lock   - recompile requirements/lock.txt from requirements/requirements.in"
@@ -54,8 +54,7 @@ $(NGINX):
 	@$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null
 
 train: setup
-	@echo "==> train: rasa train (Rasa's fingerprint skips it when data, domain, config and lexicon are unchanged)"
-	@$(BIN)/rasa train --out models --quiet
+	@$(BIN)/python -m scripts.train
 
 run: train
 	@$(BIN)/python -m scripts.serve

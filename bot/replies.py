@@ -8,7 +8,7 @@ payload shapes are the public ones of `bot/vocabulary.yml`. Wording is
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Dict, List, Sequence
+from typing import Any, Dict, List, Sequence, Tuple
 
 from bot.knowledge import KnowledgeBase
 from bot.reasoning import Assessment, CauseMatch
@@ -48,18 +48,23 @@ def evidence_words(match: CauseMatch) -> List[str]:
 
 
 def next_steps(assessment: Assessment, kb: KnowledgeBase) -> List[str]:
-    """What a clinician may do: the top cause's steps first, then the general work-up."""
+    """What a clinician may do: the top cause's steps first, then the general
+    work-up without the tests those steps already describe."""
     steps: Dict[str, None] = {}
+    covered: Tuple[str, ...] = ()
     top = assessment.top(MAX_CAUSES)
     if top:
-        for step in kb.cause(top[0].cause).clinician_next_steps:
+        first = kb.cause(top[0].cause)
+        covered = first.tests
+        for step in first.clinician_next_steps:
             steps.setdefault(step, None)
         for match in top[1:]:
             steps.setdefault(kb.cause(match.cause).clinician_next_steps[0], None)
     if not top or top[0].cause != "temporary_compression":
         for topic_id in GENERAL_TESTS:
-            topic = kb.topic(topic_id)
-            steps.setdefault(f"{topic.title}: {_first_sentence(topic.text)}", None)
+            if topic_id not in covered:
+                topic = kb.topic(topic_id)
+                steps.setdefault(f"{topic.title}: {_first_sentence(topic.text)}", None)
     return list(steps)
 
 

@@ -18,25 +18,20 @@ import pytest
 
 from bot.settings import PROJECT_ROOT, Settings
 from scripts.serve import Stack
+from scripts.train import model_file, training_digest
 
-MODELS = PROJECT_ROOT / "models"
 REPORTS = PROJECT_ROOT / "reports"
-
-
-def _latest_model() -> Path:
-    models = sorted(MODELS.glob("*.tar.gz"), key=lambda p: p.stat().st_mtime)
-    if not models:
-        raise FileNotFoundError
-    return models[-1]
 
 
 @pytest.fixture(scope="session")
 def model_path() -> Path:
     """`make test` trains before pytest; a bare `pytest` run trains here, once."""
     if os.environ.get("ASSISTANT_MODEL_READY") != "1":
-        rasa = Path(sys.executable).parent / "rasa"
-        subprocess.run([str(rasa), "train", "--out", str(MODELS), "--quiet"], check=True, cwd=PROJECT_ROOT)
-    return _latest_model()
+        subprocess.run([sys.executable, "-m", "scripts.train"], check=True, cwd=PROJECT_ROOT)
+    path = model_file(Settings.from_env().model_dir, training_digest())
+    if not path.exists():
+        raise FileNotFoundError(f"{path} is missing: run `make train`")
+    return path
 
 
 @pytest.fixture(scope="session")

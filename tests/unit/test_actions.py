@@ -99,6 +99,11 @@ def test_assessment_names_causes_with_the_persons_words_and_advises_a_clinician(
     )
     assert SlotSet("triage_level", "see_clinician") in events
     assert SlotSet("possible_causes", [c["id"] for c in payload["possible_causes"]]) in events
+    # Each check is described once: the general work-up skips what the cause's steps already say.
+    steps = payload["next_steps"]
+    assert sum("reflexes" in step for step in steps) == 1
+    assert sum("blood test" in step.lower() for step in steps) == 1
+    assert any(step.startswith("Nerve conduction study") for step in steps)
 
 
 def test_assessment_ignores_denied_and_family_findings() -> None:
