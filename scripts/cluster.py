@@ -256,12 +256,15 @@ def main() -> int:
     )
     stop_requested = False
 
+    def interrupt(signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
     def request_stop(signum: int, _frame: object) -> None:
         nonlocal stop_requested
         stop_requested = True
 
-    signal.signal(signal.SIGINT, request_stop)
-    signal.signal(signal.SIGTERM, request_stop)
+    # While starting (minutes), Ctrl-C or SIGTERM interrupts: Cluster.start stops what it started.
+    signal.signal(signal.SIGTERM, interrupt)
     print(f"==> cluster: {cluster.replicas} Rasa servers and {cluster.replicas} action servers behind nginx")
     try:
         assert settings.database is not None
@@ -270,6 +273,11 @@ def main() -> int:
     except (RuntimeError, ServiceUnavailable) as error:
         print(f"error: {error} (logs in {cluster.log_dir})", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print("==> cluster: stopped while starting", file=sys.stderr)
+        return 130
+    signal.signal(signal.SIGINT, request_stop)
+    signal.signal(signal.SIGTERM, request_stop)
     print(
         "\n".join(
             [
