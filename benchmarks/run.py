@@ -12,6 +12,7 @@ Run: PYTHONPATH=. .venv/bin/python -m benchmarks.run [--reuse-models] [--cluster
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import subprocess
 import sys
@@ -218,7 +219,7 @@ def measure_cluster(
     command = None if url else cluster_command()
     if not url and not command:
         return {"measured": False, "reason": "not measured: make cluster not available"}
-    cluster = Cluster(url or "http://127.0.0.1:8000", logs, command)
+    cluster = Cluster(url or f"http://127.0.0.1:{os.environ.get('CLUSTER_PORT') or 8000}", logs, command)
     log(f"==> bench: the cluster at {cluster.url}" + (f" ({' '.join(command)})" if command else ""))
     try:
         started = round(cluster.start(), 1)

@@ -225,16 +225,16 @@ class Cluster:
 
     def stop(self) -> None:
         if self.process is not None:
-            _stop(self.process)
+            _stop(self.process, grace_s=90)  # it stops its replicas first
             self.process = None
 
 
-def _stop(process: subprocess.Popen) -> None:
+def _stop(process: subprocess.Popen, grace_s: float = 30) -> None:
     """SIGTERM to the process group it leads, SIGKILL if it lingers."""
     if process.poll() is None:
         os.killpg(process.pid, signal.SIGTERM)
     try:
-        process.wait(timeout=30)
+        process.wait(timeout=grace_s)
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
         process.wait()
