@@ -159,6 +159,7 @@ def main(argv: List[str] | None = None) -> int:
     try:
         log("==> bench: starting the stock starter and this assistant")
         cold = {"stock": round(stock.start(), 1), "assistant": round(ours.start(), 1)}
+        model_mb = {"stock": file_mb(stock.model), "assistant": file_mb(ours.model)}  # before the clean-up
         log(f"    cold start (process start to first answer): {cold}")
         systems = {
             "stock": Target(stock.url, conversations.stock_source, {}),
@@ -202,7 +203,7 @@ def main(argv: List[str] | None = None) -> int:
         training_s=training,
         cold_start_s=cold,
         memory_mb=memory,
-        model_mb={"stock": file_mb(stock.model), "assistant": file_mb(ours.model)},
+        model_mb=model_mb,
         cluster=cluster,
         duration_s=round(time.monotonic() - began, 1),
     )
