@@ -23,7 +23,7 @@ help:
 	@echo "make cluster - 2 Rasa + 2 action servers behind nginx on :8000 (PostgreSQL, Redis)"
 	@echo "make train  - train the model (skipped when no training input changed)"
 	@echo "make lint   - ruff"
-	@echo "make bench  - benchmarks (not part of the test suite)"
+	@echo "make bench  - benchmarks beside the stock Rasa starter -> docs/benchmarks.md (not part of make test)"
 	@echo "make lock   - recompile requirements/lock.txt from requirements/requirements.in"
 
 setup: $(STAMP) $(WEB_STAMP) $(NGINX)
@@ -80,7 +80,13 @@ test: train lint validate
 	@echo "==> test: rasa test stories (tests/stories) --fail-on-prediction-errors"
 	@$(BIN)/rasa test core --stories tests/stories --fail-on-prediction-errors --out reports/stories --quiet
 
-bench: train
+# Trains this assistant (timed, --force) and the stock Rasa starter, serves both on free
+# ports, drives them with the same load and writes reports/bench.json, docs/benchmarks.md,
+# docs/bench.json and the chart. About 15 minutes. Options of benchmarks/run.py through
+# BENCH_ARGS, e.g. BENCH_ARGS="--cluster-url http://127.0.0.1:8000" or "--profile".
+bench: setup
+	@$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
+	@echo "==> bench: per-message cost of the clinical entity extractor"
 	@$(BIN)/python benchmarks/clinical_component.py
 
 lock: setup

@@ -17,6 +17,8 @@ import yaml
 
 from bot.settings import Settings
 
+#: Rasa's SQL store on an SQLite file in write-ahead-log mode (one server).
+SQLITE_TRACKER_STORE = "bot.graph.tracker_store.SQLiteTrackerStore"
 #: Rasa's own module path for the lock store that keeps one conversation's messages in order across servers.
 REDIS_LOCK_STORE = "redis"
 
@@ -24,7 +26,7 @@ REDIS_LOCK_STORE = "redis"
 def runtime_endpoints(settings: Settings) -> Dict[str, Any]:
     endpoints: Dict[str, Any] = {"action_endpoint": {"url": settings.action_server_url}}
     if settings.profile == "embedded":
-        endpoints["tracker_store"] = {"type": "SQL", "dialect": "sqlite", "db": str(settings.tracker_db)}
+        endpoints["tracker_store"] = {"type": SQLITE_TRACKER_STORE, "db": str(settings.tracker_db)}
         return endpoints
     database, redis = settings.database, settings.redis
     assert database is not None and redis is not None, "the production profile has both"

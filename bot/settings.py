@@ -99,6 +99,10 @@ class Settings:
     model_dir: Path
     human_contact: str
     startup_timeout: float
+    # TensorFlow's thread pools in the Rasa server: Rasa predicts one message at a time,
+    # so on 2 cores more threads only hand tiny matrices between cores (docs/benchmarks.md).
+    tf_intra_op_threads: int
+    tf_inter_op_threads: int
     web_port: int
     web_socket_url: str | None
     slack: SlackSettings | None
@@ -130,6 +134,8 @@ class Settings:
                 "your family doctor (GP), a nurse, or a local clinic",
             ),
             startup_timeout=float(env.get("STARTUP_TIMEOUT", "180")),
+            tf_intra_op_threads=_int(env, "TF_INTRA_OP_PARALLELISM_THREADS", 1),
+            tf_inter_op_threads=_int(env, "TF_INTER_OP_PARALLELISM_THREADS", 1),
             web_port=_int(env, "WEB_PORT", 8080),
             web_socket_url=env.get("WEB_SOCKET_URL") or None,
             slack=_slack(env),

@@ -35,7 +35,7 @@ def test_the_default_is_the_embedded_profile_with_sqlite_and_no_shared_services(
     assert (settings.database, settings.redis, settings.rabbitmq) == (None, None, None)
     assert runtime_endpoints(settings) == {
         "action_endpoint": {"url": "http://a:1/webhook"},
-        "tracker_store": {"type": "SQL", "dialect": "sqlite", "db": "/tmp/t.db"},
+        "tracker_store": {"type": "bot.graph.tracker_store.SQLiteTrackerStore", "db": "/tmp/t.db"},
     }
 
 
