@@ -4,7 +4,6 @@ the Redis lock store keeps each one's messages in order."""
 from __future__ import annotations
 
 import json
-import time
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
@@ -132,18 +131,3 @@ def test_a_socketio_session_stays_on_the_replica_that_opened_it(cluster: LocalCl
         except urllib.error.HTTPError as error:
             statuses.append(error.code)
     assert statuses == [200] * 8
-
-
-def test_every_stored_event_is_published_to_rabbitmq(cluster: LocalCluster) -> None:
-    if cluster.event_queue is None:
-        pytest.skip("no RabbitMQ at the test address: the event broker is optional and untested here")
-    sender = new_sender("broker")
-    for text in [OPENING, ANSWERS["body_part"]]:
-        assert cluster.nginx.send(sender, text).messages
-    stored = [e["event"] for e in cluster.stored_events()[sender]]
-    seen: List[Dict[str, Any]] = []
-    deadline = time.monotonic() + 30
-    while len(seen) < len(stored) and time.monotonic() < deadline:
-        seen += [e for e in cluster.published_events() if e.get("sender_id") == sender]
-        time.sleep(0.5)
-    assert [e["event"] for e in seen] == stored
