@@ -9,12 +9,10 @@ readable by its owner only: it holds the services' passwords.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any, Dict
 
-import yaml
-
+from bot.private_files import write_private_yaml
 from bot.settings import Settings
 
 #: Rasa's SQL store on an SQLite file in write-ahead-log mode (one server).
@@ -65,12 +63,7 @@ def runtime_endpoints(settings: Settings) -> Dict[str, Any]:
 
 
 def write_runtime_endpoints(settings: Settings, path: Path) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.unlink(missing_ok=True)
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "w") as file:
-        yaml.safe_dump(runtime_endpoints(settings), file, sort_keys=False)
-    return path
+    return write_private_yaml(path, runtime_endpoints(settings))
 
 
 def _without_none(values: Dict[str, Any]) -> Dict[str, Any]:

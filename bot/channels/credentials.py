@@ -8,13 +8,13 @@ result is written to a private file under var/ at each start.
 
 from __future__ import annotations
 
-import os
 import secrets
 from pathlib import Path
 from typing import Any, Dict
 
 import yaml
 
+from bot.private_files import write_private_yaml
 from bot.settings import PROJECT_ROOT, Settings
 
 BASE_FILE = PROJECT_ROOT / "credentials.yml"
@@ -47,9 +47,4 @@ def runtime_credentials(settings: Settings, base_file: Path = BASE_FILE) -> Dict
 
 def write_runtime_credentials(settings: Settings, path: Path) -> Path:
     """Writes the file readable by its owner only: it holds the channels' tokens."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.unlink(missing_ok=True)
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "w") as file:
-        yaml.safe_dump(runtime_credentials(settings), file, sort_keys=False)
-    return path
+    return write_private_yaml(path, runtime_credentials(settings))
