@@ -14,7 +14,8 @@ from bot import interview, red_flags
 
 
 class ValidateSymptomForm(FormValidationAction):
-    """Fills every interview slot the latest message answers (see bot.interview)."""
+    """Fills every interview slot the latest message answers (see bot.interview), and
+    asks to rephrase an answer it could not place, only once per question."""
 
     def name(self) -> str:
         return "validate_symptom_form"
@@ -23,15 +24,22 @@ class ValidateSymptomForm(FormValidationAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
         known = {slot: tracker.get_slot(slot) for slot in interview.INTERVIEW_ORDER}
+        requested = tracker.get_slot("requested_slot")
         intent = latest_intent(tracker)
         filled = interview.answers(
             text=(tracker.latest_message or {}).get("text") or "",
             entities=latest_entities(tracker),
             intent=intent,
-            requested_slot=tracker.get_slot("requested_slot"),
+            requested_slot=requested,
             known=known,
             confidence=float((tracker.latest_message or {}).get("intent", {}).get("confidence") or 0.0),
         )
+        if intent == interview.UNSURE_INTENT and requested and requested not in filled:
+            if interview.not_understood_in_a_row(tracker.events, requested) >= interview.MAX_NOT_UNDERSTOOD:
+                filled[requested] = interview.unanswered(requested)
+                dispatcher.utter_message(text=interview.NOTED_AS_NOT_SURE)
+            else:
+                dispatcher.utter_message(response="utter_please_rephrase")
         events: List[EventType] = [SlotSet(s, v) for s, v in filled.items() if v != known.get(s)]
         urgent = intent == "report_red_flag" or red_flags.mentions_a_part(latest_findings(tracker))
         first = interview.question_out_of_order({**known, **filled}, urgent)

@@ -48,6 +48,11 @@ RED_FLAG_PARTS = {
     ("onset", "sudden"),
 }
 MAX_ANSWER_CHARS = 80
+#: Not understood this many times in a row, the question being asked is noted
+#: as "not sure" and the interview goes on: someone who cannot put an answer
+#: another way must not be asked the same thing forever.
+MAX_NOT_UNDERSTOOD = 2
+NOTED_AS_NOT_SURE = "Sorry, I still didn't understand that, so I'll note it as not sure and move on."
 
 
 @dataclass(frozen=True)
@@ -111,7 +116,11 @@ KEYWORDS: Dict[str, Sequence[tuple]] = {
     ),
     "onset": (
         (r"\b(sudden\w*|quick\w*|fast|overnight|abrupt\w*|at once|hours?)\b", "sudden"),
-        (r"\b(slow\w*|gradual\w*|over time|crept|creeping|bit by bit|months|years|weeks)\b", "gradual"),
+        (
+            r"\b(slow\w*|gradual\w*|over time|crept|creeping|bit by bit|little by little|months|years|weeks"
+            r"|cycles|courses|(during|over|through) (the |my )?(treatment|chemo\w*))\b",
+            "gradual",
+        ),
     ),
     "progression": (
         (r"\b(spread\w*|moving up|creeping up|higher)\b", "spreading_upward"),
@@ -176,7 +185,7 @@ def answer_to_question(
         if screen:
             return screen
     if intent == "dont_know":
-        return [] if slot in LIST_SLOTS else UNKNOWN
+        return unanswered(slot)
     by_intent = AFFIRM_DENY.get(slot, {})
     if intent in by_intent:
         return by_intent[intent]
@@ -217,10 +226,29 @@ def answers(
     if requested_slot and requested_slot not in filled:
         value = answer_to_question(requested_slot, text, intent if answer_like else UNSURE_INTENT, entities)
         if value is None and answer_like:
-            value = [] if requested_slot in LIST_SLOTS else UNKNOWN
+            value = unanswered(requested_slot)
         if value is not None:
             filled[requested_slot] = value
     return {slot: value for slot, value in filled.items() if slot in INTERVIEW_ORDER}
+
+
+def not_understood_in_a_row(events: Sequence[Mapping[str, Any]], requested_slot: str) -> int:
+    """How many of the latest messages, while `requested_slot` was being asked, the NLU could not place."""
+    count = 0
+    for event in reversed(events):
+        kind = event.get("event")
+        if kind == "slot" and event.get("name") == "requested_slot" and event.get("value") != requested_slot:
+            break
+        if kind == "user":
+            if ((event.get("parse_data") or {}).get("intent") or {}).get("name") != UNSURE_INTENT:
+                break
+            count += 1
+    return count
+
+
+def unanswered(slot: str) -> Any:
+    """The value of a question the person could not answer."""
+    return [] if slot in LIST_SLOTS else UNKNOWN
 
 
 def missing(slots: Mapping[str, Any]) -> List[str]:

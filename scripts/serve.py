@@ -132,8 +132,12 @@ class Stack:
         return command
 
     def start(self) -> None:
-        self.launch()
-        self.wait_ready()
+        try:
+            self.launch()
+            self.wait_ready()
+        except BaseException:  # an error or Ctrl-C while starting: leave no server behind
+            self.stop()
+            raise
 
     def launch(self) -> None:
         """Starts the processes without waiting for them to answer."""
@@ -248,19 +252,26 @@ def _print_where(stack: Stack) -> None:
 def _serve(stack: Stack) -> int:
     stop_requested = False
 
+    def interrupt(signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
     def request_stop(signum: int, _frame: object) -> None:
         nonlocal stop_requested
         stop_requested = True
 
-    signal.signal(signal.SIGINT, request_stop)
-    signal.signal(signal.SIGTERM, request_stop)
+    # While starting (up to STARTUP_TIMEOUT), Ctrl-C or SIGTERM interrupts: Stack.start stops what it started.
+    signal.signal(signal.SIGTERM, interrupt)
     print("==> run: starting the action server, the Rasa server and the chat page", flush=True)
     try:
         stack.start()
     except RuntimeError as error:
-        stack.stop()
         print(f"error: {error}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print("==> run: stopped while starting", file=sys.stderr)
+        return 130
+    signal.signal(signal.SIGINT, request_stop)
+    signal.signal(signal.SIGTERM, request_stop)
     _print_where(stack)
     exited = None
     while not stop_requested and exited is None:

@@ -38,7 +38,9 @@ _LOADED: Dict[str, ClinicalExtractor] = {}
 class ClinicalEntityExtractor(GraphComponent, EntityExtractorMixin):
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
-        return {LEXICON_KEY: str(LEXICON_FILE)}
+        # None means the project's lexicon: an absolute path here would enter the model's
+        # fingerprint, and every other checkout of the project would retrain.
+        return {LEXICON_KEY: None}
 
     @classmethod
     def fingerprint_addon(cls, config: Dict[str, Any]) -> str:
@@ -73,7 +75,7 @@ class ClinicalEntityExtractor(GraphComponent, EntityExtractorMixin):
 
     def train(self, training_data: TrainingData) -> Resource:
         """Builds the pipeline from the lexicon (the NLU examples are not needed) and stores it."""
-        self._extractor = ClinicalExtractor.build(Path(self._config[LEXICON_KEY]))
+        self._extractor = ClinicalExtractor.build(Path(self._config[LEXICON_KEY] or LEXICON_FILE))
         with self._model_storage.write_to(self._resource) as directory:
             self._extractor.save(directory / _PIPELINE_DIR)
         return self._resource

@@ -129,7 +129,11 @@ class ClinicalExtractor:
             doc = component(doc)
         spans = list(doc.spans[SPAN_GROUP])
         candidates = self._lexicon_candidates(spans[:lexicon_count])
-        candidates += [self._extra_candidate(extra, span) for extra, span in extras]
+        blockers = [span for span in spans[:lexicon_count] if span.label_.endswith(BLOCKER_SUFFIX)]
+        for extra, span in extras:
+            candidate = self._extra_candidate(extra, span)
+            if not _blocked(candidate, blockers):
+                candidates.append(candidate)
         entities = [candidate.as_dict() for candidate in self._merge(candidates) if self._trusted(candidate)]
         entities += self._elliptical(doc, entities)
         return sorted(entities, key=lambda e: (e["start"], e["end"], e["entity"], str(e["value"])))
@@ -290,3 +294,13 @@ class ClinicalExtractor:
         if not 0 <= start < end <= len(doc.text):
             return None
         return doc.char_span(start, end, label=str(extra["entity"]), alignment_mode="expand")
+
+
+def _blocked(candidate: _Candidate, blockers: Sequence[Span]) -> bool:
+    """A DIET entity inside a blocker of its type ("came back", "back to normal") is not that finding."""
+    return any(
+        blocker.label_.removesuffix(BLOCKER_SUFFIX) == candidate.entity
+        and blocker.start_char <= candidate.start
+        and candidate.end <= blocker.end_char
+        for blocker in blockers
+    )

@@ -1,4 +1,4 @@
-"""A client of the cluster over REST and the HTTP API, and the test person's answers."""
+"""A client of the cluster over REST and the HTTP API."""
 
 from __future__ import annotations
 
@@ -8,18 +8,6 @@ import urllib.request
 import uuid
 from dataclasses import dataclass
 from typing import Any, Dict, List, Tuple
-
-#: The answer to each interview question; the opening says little, so every question is asked.
-OPENING = "My feet have been numb and tingling for a while"
-ANSWERS = {
-    "body_part": "the soles of my feet",
-    "laterality": "both feet",
-    "onset": "it came on gradually",
-    "red_flag_screen": "/deny",
-    "duration": "about a year",
-    "progression": "it is getting worse",
-    "risk_factors": "I have type 2 diabetes",
-}
 
 
 @dataclass

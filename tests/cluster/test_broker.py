@@ -12,8 +12,9 @@ import time
 from typing import Any, Dict, List
 
 import pytest
+from interview_script import ANSWERS, OPENING
 
-from .client import ANSWERS, OPENING, new_sender
+from .client import new_sender
 from .conftest import LocalCluster
 
 

@@ -9,8 +9,9 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import List
 
 import pytest
+from interview_script import ANSWERS, OPENING
 
-from .client import ANSWERS, OPENING, Client, Reply, new_sender
+from .client import Client, Reply, new_sender
 from .conftest import LocalCluster
 
 pytestmark = pytest.mark.cluster

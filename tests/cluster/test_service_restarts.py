@@ -13,10 +13,11 @@ from pathlib import Path
 from typing import Callable, List
 
 import pytest
+from interview_script import ANSWERS, OPENING
 
 from bot.channels.outages import OUTAGE_REPLY
 
-from .client import ANSWERS, OPENING, Client, Reply, new_sender
+from .client import Client, Reply, new_sender
 from .conftest import REDIS_PORT, LocalCluster
 
 pytestmark = pytest.mark.cluster

@@ -10,8 +10,9 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable, Dict, List, Tuple
 
 import pytest
+from interview_script import ANSWERS, OPENING
 
-from .client import ANSWERS, OPENING, Client, Reply, new_sender
+from .client import Client, Reply, new_sender
 from .conftest import LocalCluster
 
 pytestmark = pytest.mark.cluster

@@ -27,6 +27,7 @@ from typing import Any, Callable, Dict, Iterator, List, Tuple
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
+from interview_script import ANSWERS, OPENING
 
 from bot.settings import PROJECT_ROOT, Settings
 from scripts.serve import Stack
@@ -272,19 +273,6 @@ def sign_slack() -> Callable[..., Dict[str, str]]:
     return slack_headers
 
 
-#: What the test person answers to each interview question: a button's payload where there is one.
-INTERVIEW_ANSWERS = {
-    "body_part": "the soles of my feet",
-    "laterality": "both feet",
-    "onset": "it came on gradually",
-    "red_flag_screen": "/deny",
-    "duration": "about a year",
-    "progression": "it is getting worse",
-    "risk_factors": "I have type 2 diabetes",
-}
-OPENING = "My feet have been numb and tingling for a while"
-
-
 @pytest.fixture(scope="session")
 def interview_answers() -> Dict[str, str]:
-    return dict(INTERVIEW_ANSWERS, opening=OPENING)
+    return dict(ANSWERS, opening=OPENING)

@@ -16,6 +16,7 @@ from actions.emergency import ActionEmergency
 from actions.handoff import ActionHandoff
 from actions.interview import ValidateSymptomForm
 from actions.questions import ActionAnswerQuestion
+from bot.interview import NOTED_AS_NOT_SURE
 from bot.knowledge import load_knowledge_base
 
 
@@ -164,6 +165,27 @@ def test_interview_takes_a_one_word_answer_to_the_question_asked() -> None:
     t = tracker([user("both", "inform")], slots={"requested_slot": "laterality"}, active_loop="symptom_form")
     _, events = run(ValidateSymptomForm(), t)
     assert events == [SlotSet("laterality", "both_sides")]
+
+
+def test_interview_asks_to_rephrase_once_then_notes_not_sure() -> None:
+    asked = {"event": "slot", "name": "requested_slot", "value": "onset"}
+    first = [
+        user("because of the thing", "inform"),
+        asked,
+        user("erm the thing with the pills", "nlu_fallback"),
+    ]
+    messages, events = run(
+        ValidateSymptomForm(), tracker(first, slots={"requested_slot": "onset"}, active_loop="symptom_form")
+    )
+    assert [m["response"] for m in messages] == ["utter_please_rephrase"]
+    assert events == []
+
+    again = [*first, asked, user("the thing with the pills", "nlu_fallback")]
+    messages, events = run(
+        ValidateSymptomForm(), tracker(again, slots={"requested_slot": "onset"}, active_loop="symptom_form")
+    )
+    assert [m["text"] for m in messages] == [NOTED_AS_NOT_SURE]
+    assert events == [SlotSet("onset", "unknown")]
 
 
 def test_interview_fills_everything_a_message_says() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any, Dict, List
 
@@ -342,6 +343,26 @@ def test_empty_and_huge_texts(extractor: ClinicalExtractor) -> None:
     }
     kept = extractor.extract(huge, [beyond])[-1]
     assert kept["start"] == beyond["start"] and kept["negated"] is False and kept["experiencer"] == "patient"
+
+
+def test_a_blocker_also_vetoes_the_classifiers_stray_tags(extractor: ClinicalExtractor) -> None:
+    """DIET sometimes tags the "back" of "it came back" as the lower back, which points to sciatica."""
+    text = "my foot went dead at yoga, it came back after a minute and was back to normal"
+    stray = [
+        {
+            "entity": "body_part",
+            "value": "lower_back",
+            "start": m.start(),
+            "end": m.end(),
+            "confidence_entity": 0.95,
+        }
+        for m in re.finditer(r"\bback\b", text)
+    ]
+    assert [e["value"] for e in extractor.extract(text, stray) if e["entity"] == "body_part"] == ["feet"]
+    sitting = "I sat with my legs crossed for ages and got pins and needles in my foot, it's gone now"
+    assert not [e for e in extractor.extract(sitting) if e["entity"] == "duration"]
+    kept = extractor.extract("the pain in my back came back", stray[:0])
+    assert "lower_back" in {e["value"] for e in kept}
 
 
 def test_a_saved_pipeline_loads_and_behaves_the_same(extractor: ClinicalExtractor, tmp_path: Path) -> None:

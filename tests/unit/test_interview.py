@@ -104,6 +104,9 @@ def test_an_unsure_classification_answers_only_when_the_words_do() -> None:
     assert answers("hmm well", [], "nlu_fallback", "progression", {}) == {}
     assert answers("fine now", [], "nlu_fallback", "progression", {}) == {"progression": "improving"}
     assert answers("none that I know of", [], "nlu_fallback", "risk_factors", {}) == {"risk_factors": []}
+    assert answers("it came on over the last few cycles", [], "nlu_fallback", "onset", {}) == {
+        "onset": "gradual"
+    }
 
 
 def test_the_red_flag_screen_comes_first_when_something_sounds_urgent() -> None:
