@@ -13,11 +13,12 @@ import sanic  # noqa: F401 - its import shows every library's DeprecationWarning
 # Third-party deprecations would flood the log of `make run`; they are not the reader's to fix.
 warnings.filterwarnings("ignore", category=DeprecationWarning)
 
-from bot.graph import action_response  # noqa: E402 - after the filter
+from bot.graph import action_response, model_loading  # noqa: E402 - after the filter
 
 
 def main() -> None:
     action_response.install()
+    model_loading.install()
     from rasa.__main__ import main as rasa_main
 
     sys.argv[0] = "rasa"
