@@ -27,12 +27,16 @@ KEPT = "OK, I've kept our conversation and deleted nothing."
 
 
 def paused_interview(events: Sequence[Mapping[str, Any]]) -> bool:
-    """Whether the latest confirmation question paused the interview (its action closed the form)."""
+    """Whether the latest confirmation question paused the interview: its action's events
+    (logged after it, up to the next action or message) closed the form."""
     for index in range(len(events) - 1, -1, -1):
-        event = events[index]
-        if event.get("event") == "action" and event.get("name") == ASK_ACTION:
-            following = events[index + 1] if index + 1 < len(events) else {}
-            return following.get("event") == "active_loop" and following.get("name") is None
+        if events[index].get("event") == "action" and events[index].get("name") == ASK_ACTION:
+            for following in events[index + 1 :]:
+                if following.get("event") in ("action", "user"):
+                    return False
+                if following.get("event") == "active_loop" and following.get("name") is None:
+                    return True
+            return False
     return False
 
 

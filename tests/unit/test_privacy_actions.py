@@ -14,6 +14,7 @@ from actions.privacy import (
 )
 
 ASKED = {"event": "action", "name": "action_confirm_forget"}
+QUESTION = {"event": "bot", "text": CONFIRM_QUESTION}
 PAUSED = {"event": "active_loop", "name": None}
 
 
@@ -31,14 +32,16 @@ def test_the_question_outside_the_interview_changes_nothing() -> None:
 
 
 def test_no_resumes_a_paused_interview() -> None:
-    events = [user("my feet are numb", "describe_symptoms"), user("forget me", "forget_me"), ASKED, PAUSED]
+    events = [user("my feet are numb", "describe_symptoms"), user("forget me", "forget_me")]
+    events += [ASKED, QUESTION, PAUSED]
     messages, result = run(ActionKeepConversation(), tracker([*events, user("no", "deny")]))
     assert messages[0]["text"].startswith(KEPT)
     assert result == [FollowupAction("symptom_form")]
 
 
 def test_no_outside_the_interview_only_keeps_it() -> None:
-    events = [user("forget me", "forget_me"), ASKED, {"event": "action", "name": "action_listen"}]
+    listen = {"event": "action", "name": "action_listen"}
+    events = [user("forget me", "forget_me"), ASKED, QUESTION, listen, PAUSED]
     messages, result = run(ActionKeepConversation(), tracker([*events, user("no", "deny")]))
     assert messages[0]["text"].startswith(KEPT) and result == []
 
