@@ -24,7 +24,7 @@ help:
 	@echo "make train  - train the model (skipped when no training input changed)"
 	@echo "make lint   - ruff"
 	@echo "make bench  - benchmarks beside the stock Rasa starter -> docs/benchmarks.md (not part of make test)"
-	@echo "make lock   - recompile requirements/lock.txt from requirements/requirements.in"
+	@echo "make lock   - recompile requirements/lock.txt (and audit.txt) from requirements/*.in"
 	@echo "make audit  - known vulnerabilities in the pinned Python and npm packages (pip-audit, npm audit)"
 	@echo "make forget-old - delete conversations idle for more than RETENTION_DAYS (default 30)"
 
@@ -95,6 +95,8 @@ lock: setup
 	@echo "==> lock: compiling requirements/lock.txt"
 	@$(BIN)/uv pip compile --quiet --python-version 3.10 --python-platform x86_64-unknown-linux-gnu \
 		requirements/requirements.in -o requirements/lock.txt
+	@$(BIN)/uv pip compile --quiet --python-version 3.10 --python-platform x86_64-unknown-linux-gnu \
+		requirements/audit.in -o requirements/audit.txt
 
 # pip-audit in a venv of its own: it needs a newer `packaging` than Rasa 3.6 allows.
 AUDIT_VENV := .venv-audit
