@@ -14,7 +14,7 @@ export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: help setup train run cluster shell test lint validate lock bench clean
+.PHONY: help setup train run cluster shell test lint validate lock bench clean audit forget-old
 
 help:
 	@echo "make run    - set up, train if needed, start the assistant (chat page :8080, REST :5005)"
@@ -24,7 +24,9 @@ help:
 	@echo "make train  - train the model (skipped when no training input changed)"
 	@echo "make lint   - ruff"
 	@echo "make bench  - benchmarks beside the stock Rasa starter -> docs/benchmarks.md (not part of make test)"
-	@echo "make lock   - recompile requirements/lock.txt from requirements/requirements.in"
+	@echo "make lock   - recompile requirements/lock.txt (and audit.txt) from requirements/*.in"
+	@echo "make audit  - known vulnerabilities in the pinned Python and npm packages (pip-audit, npm audit)"
+	@echo "make forget-old - delete conversations idle for more than RETENTION_DAYS (default 30)"
 
 setup: $(STAMP) $(WEB_STAMP) $(NGINX)
 
@@ -93,6 +95,23 @@ lock: setup
 	@echo "==> lock: compiling requirements/lock.txt"
 	@$(BIN)/uv pip compile --quiet --python-version 3.10 --python-platform x86_64-unknown-linux-gnu \
 		requirements/requirements.in -o requirements/lock.txt
+	@$(BIN)/uv pip compile --quiet --python-version 3.10 --python-platform x86_64-unknown-linux-gnu \
+		requirements/audit.in -o requirements/audit.txt
+
+# pip-audit in a venv of its own: it needs a newer `packaging` than Rasa 3.6 allows.
+AUDIT_VENV := .venv-audit
+$(AUDIT_VENV)/.installed: requirements/audit.txt scripts/find-python.sh
+	@echo "==> audit: pip-audit's own venv ($(AUDIT_VENV), requirements/audit.txt)"
+	@rm -rf $(AUDIT_VENV) && "$$(scripts/find-python.sh)" -m venv $(AUDIT_VENV)
+	@$(AUDIT_VENV)/bin/python -m pip install --quiet --disable-pip-version-check --no-deps -r requirements/audit.txt
+	@touch $@
+
+audit: $(AUDIT_VENV)/.installed
+	@echo "==> audit: pip-audit (requirements/lock.txt) and npm audit (web/package-lock.json)"
+	@$(AUDIT_VENV)/bin/python scripts/audit.py
+
+forget-old: setup
+	@$(BIN)/python -m scripts.forget_old
 
 clean:
 	rm -rf models reports .pytest_cache

@@ -8,8 +8,10 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, Restarted
 from rasa_sdk.executor import CollectingDispatcher
 
+# Starting over does not delete anything: "delete my data" does (actions/privacy.py).
 START_OVER = (
-    "Let's start again: I have forgotten what you told me. Tell me what you are feeling in your feet."
+    "Let's start again: I won't use what you told me before. It stays in my records unless you say "
+    '"delete my data". Tell me what you are feeling in your feet.'
 )
 
 

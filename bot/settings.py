@@ -113,6 +113,8 @@ class Settings:
     rabbitmq: RabbitSettings | None = None
     cluster_port: int = 8000
     cluster_replicas: int = 2
+    # Conversations idle longer than this are deleted by `make forget-old`; 0 keeps them forever.
+    retention_days: int = 30
 
     @property
     def is_local(self) -> bool:
@@ -143,6 +145,7 @@ class Settings:
             **_profile(env),
             cluster_port=_int(env, "CLUSTER_PORT", 8000),
             cluster_replicas=_int(env, "CLUSTER_REPLICAS", 2),
+            retention_days=_retention_days(env),
         )
 
 
@@ -255,6 +258,13 @@ def _url(env: Mapping[str, str], name: str, schemes: tuple):
     if url.scheme not in schemes or not url.hostname:
         raise SystemExit(f"error: {name} must look like {schemes[0]}://host:port/..., not {url.scheme!r}://")
     return url
+
+
+def _retention_days(env: Mapping[str, str]) -> int:
+    days = _int(env, "RETENTION_DAYS", 30)
+    if days < 0:
+        raise SystemExit(f"error: RETENTION_DAYS must be 0 (keep forever) or more, got {days}")
+    return days
 
 
 def _all_or_none(env: Mapping[str, str], *names: str) -> bool:

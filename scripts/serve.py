@@ -73,6 +73,11 @@ class Stack:
             TF_INTRA_OP_PARALLELISM_THREADS=str(self.settings.tf_intra_op_threads),
             TF_INTER_OP_PARALLELISM_THREADS=str(self.settings.tf_inter_op_threads),
         )
+        # The HTTP API token reaches the Rasa server through its environment (bot/graph/server.py),
+        # never its command line, which every local user can read.
+        env.pop("RASA_AUTH_TOKEN", None)
+        if self.settings.auth_token:
+            env["RASA_AUTH_TOKEN"] = self.settings.auth_token
         return env
 
     def _spawn(self, name: str, command: List[str]) -> None:
@@ -127,8 +132,6 @@ class Stack:
                 "--interface",
                 self.settings.host,
             ]
-            if self.settings.auth_token:
-                command += ["--auth-token", self.settings.auth_token]
         return command
 
     def start(self) -> None:

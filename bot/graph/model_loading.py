@@ -30,7 +30,9 @@ def load_for_prediction(
     **kwargs: Any,
 ) -> RasaModel:
     if finetune_mode or predict_data_example is None:
-        return _rasa_load(cls, model_file_name, model_data_example, predict_data_example, finetune_mode, *args, **kwargs)
+        return _rasa_load(
+            cls, model_file_name, model_data_example, predict_data_example, finetune_mode, *args, **kwargs
+        )
     model = cls(*args, **kwargs)
     # One eager prediction creates every variable a prediction uses, without tracing a graph.
     model._run_eagerly = True

@@ -21,7 +21,9 @@ from rasa.shared.core.domain import Domain
 from sqlalchemy.orm import sessionmaker
 
 POOL_SIZE = 4
-PRAGMAS = ("PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL")
+# secure_delete overwrites deleted rows, so that a deleted conversation's text leaves the file
+# (bot/graph/conversation_deletion.py).
+PRAGMAS = ("PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA secure_delete=ON")
 
 
 def _set_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -1,0 +1,84 @@
+"""'Forget me': ask first, then mark the turn for deletion, or keep everything and carry on.
+
+The deletion itself happens in the Rasa server once the turn is saved
+(bot/graph/forget_me.py), which also tells the person it is done: this server
+cannot reach the conversation store, and a deletion during the turn would be
+undone when Rasa saves the turn.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Mapping, Sequence
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, FollowupAction
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.conversation import end_interview
+
+ASK_ACTION = "action_confirm_forget"
+INTERVIEW_FORM = "symptom_form"
+CONFIRM_QUESTION = (
+    "Do you want me to delete this conversation? Everything you have told me here and my assessment "
+    "will be gone, and this cannot be undone."
+)
+CONFIRM_BUTTONS = (("Yes, delete it", "/affirm"), ("No, keep it", "/deny"))
+KEPT = "OK, I've kept our conversation and deleted nothing."
+
+
+def paused_interview(events: Sequence[Mapping[str, Any]]) -> bool:
+    """Whether the latest confirmation question paused the interview: its action's events
+    (logged after it, up to the next action or message) closed the form."""
+    for index in range(len(events) - 1, -1, -1):
+        if events[index].get("event") == "action" and events[index].get("name") == ASK_ACTION:
+            for following in events[index + 1 :]:
+                if following.get("event") in ("action", "user"):
+                    return False
+                if following.get("event") == "active_loop" and following.get("name") is None:
+                    return True
+            return False
+    return False
+
+
+class ActionConfirmForget(Action):
+    """Asks before deleting. In the middle of the interview it pauses it, so that the "yes" or
+    "no" is not taken as the answer to the question the interview had asked (a "yes" to the
+    red-flag screen would be an emergency)."""
+
+    def name(self) -> str:
+        return ASK_ACTION
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[EventType]:
+        buttons = [{"title": title, "payload": payload} for title, payload in CONFIRM_BUTTONS]
+        dispatcher.utter_message(text=CONFIRM_QUESTION, buttons=buttons)
+        return end_interview(tracker)
+
+
+class ActionForgetConversation(Action):
+    """Marks the turn: the Rasa server deletes the conversation after saving it and confirms."""
+
+    def name(self) -> str:
+        return "action_forget_conversation"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[EventType]:
+        return []
+
+
+class ActionKeepConversation(Action):
+    """Keeps everything and goes back to the interview if the question paused it."""
+
+    def name(self) -> str:
+        return "action_keep_conversation"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[EventType]:
+        if paused_interview(tracker.events):
+            dispatcher.utter_message(text=f"{KEPT} Let's carry on.")
+            return [FollowupAction(INTERVIEW_FORM)]
+        dispatcher.utter_message(text=f"{KEPT} Is there anything else you'd like to tell me or ask?")
+        return []
