@@ -9,6 +9,10 @@ Two profiles, chosen by ASSISTANT_PROFILE: `embedded` (the default: an SQLite
 tracker store, the in-memory lock store, no event broker; one server) and
 `production` (PostgreSQL, the Redis lock store, optionally a RabbitMQ event
 broker; any number of servers sharing them).
+
+ACTION_TIMEOUT (seconds, default 10) is how long the Rasa server waits for
+the action server before it answers the person itself with the technical-
+problem reply and the safety advice (bot/graph/action_fallback.py).
 """
 
 from __future__ import annotations
@@ -113,6 +117,7 @@ class Settings:
     rabbitmq: RabbitSettings | None = None
     cluster_port: int = 8000
     cluster_replicas: int = 2
+    action_timeout: float = 10.0
 
     @property
     def is_local(self) -> bool:
@@ -143,6 +148,7 @@ class Settings:
             **_profile(env),
             cluster_port=_int(env, "CLUSTER_PORT", 8000),
             cluster_replicas=_int(env, "CLUSTER_REPLICAS", 2),
+            action_timeout=_seconds(env, "ACTION_TIMEOUT", 10.0),
         )
 
 
@@ -274,3 +280,16 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
         return int(raw)
     except ValueError:
         raise SystemExit(f"error: {name} must be a whole number, got {raw!r}") from None
+
+
+def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SystemExit(f"error: {name} must be a number of seconds, got {raw!r}") from None
+    if not value > 0:
+        raise SystemExit(f"error: {name} must be more than 0 seconds, got {raw!r}")
+    return value
