@@ -122,7 +122,7 @@ class AnsweredWithoutActionServer(Action):
             return await self.action.run(output_channel, nlg, tracker, domain)
         except ActionServerUnavailable as error:
             logger.error(
-                "the action server did not run %s (%s, for %s); the Rasa server answered instead",
+                "the action server did not run %s (%s) during %s; the Rasa server answered instead",
                 error.action,
                 error.failure,
                 self.name(),
