@@ -232,9 +232,8 @@ def tracker(url: str, sender: str) -> Dict[str, Any]:
         return json.loads(response.read())
 
 
-def lost_events(url: str, played: Played) -> List[str]:
-    """What the tracker of one conversation lacks of what was sent and received."""
-    events = tracker(url, played.sender)["events"]
+def lost_events(events: List[Dict[str, Any]], played: Played) -> List[str]:
+    """What a conversation's tracker events lack of what was sent and received."""
     user_events = [index for index, event in enumerate(events) if event["event"] == "user"]
     stored = [events[index].get("text") for index in user_events]
     sent = [turn.text for turn in played.turns]
@@ -301,7 +300,11 @@ def soak(settings: Settings, minutes: float, rate: float, log: Any = print) -> D
             exited = stack.first_exited()
             url = stack.rasa_url
             log(f"==> soak: reading back {len(drive.conversations)} trackers")
-            lost = [problem for played in drive.conversations for problem in lost_events(url, played)]
+            lost = [
+                problem
+                for played in drive.conversations
+                for problem in lost_events(tracker(url, played.sender)["events"], played)
+            ]
         finally:
             stack.stop()
     return report(settings, minutes, rate, warm_up_s, wall_s, drive, sampler, lost, exited)
