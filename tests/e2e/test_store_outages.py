@@ -63,7 +63,8 @@ class WebChat:
     async def __aenter__(self) -> WebChat:
         confirmed = asyncio.Event()
         self.client.on("session_confirm", lambda *_: confirmed.set())
-        await self.client.connect(self.url, transports=["websocket"])
+        # Long polling: the websocket transport of this python-engineio wants a newer aiohttp.
+        await self.client.connect(self.url, transports=["polling"])
         await self.client.emit("session_request", {"session_id": self.session})
         await asyncio.wait_for(confirmed.wait(), 30)
         return self
