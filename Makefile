@@ -14,7 +14,7 @@ export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: help setup train run cluster shell test lint validate lock bench clean audit forget-old
+.PHONY: help setup train run cluster shell test lint validate lock bench soak clean audit forget-old
 
 help:
 	@echo "make run    - set up, train if needed, start the assistant (chat page :8080, REST :5005)"
@@ -24,6 +24,7 @@ help:
 	@echo "make train  - train the model (skipped when no training input changed)"
 	@echo "make lint   - ruff"
 	@echo "make bench  - benchmarks beside the stock Rasa starter -> docs/benchmarks.md (not part of make test)"
+	@echo "make soak   - steady load for 10 minutes (SOAK_MINUTES, SOAK_RATE): errors, memory, lost events (not part of make test)"
 	@echo "make lock   - recompile requirements/lock.txt (and audit.txt) from requirements/*.in"
 	@echo "make audit  - known vulnerabilities in the pinned Python and npm packages (pip-audit, npm audit)"
 	@echo "make forget-old - delete conversations idle for more than RETENTION_DAYS (default 30)"
@@ -90,6 +91,13 @@ bench: setup
 	@$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
 	@echo "==> bench: per-message cost of the clinical entity extractor"
 	@$(BIN)/python benchmarks/clinical_component.py
+
+# Steady load on the assistant (embedded profile, free loopback ports, its own tracker
+# database) for SOAK_MINUTES (default and at most 10) at SOAK_RATE messages/s; fails on any
+# request error, more than 10 % growth of either server's resident memory after the
+# warm-up, or an event missing from a tracker. Writes reports/soak.json. Not part of make test.
+soak: train
+	@$(BIN)/python -m benchmarks.soak $(SOAK_ARGS)
 
 lock: setup
 	@echo "==> lock: compiling requirements/lock.txt"

@@ -154,3 +154,10 @@ def topic_answer(topic_id: str, kb: KnowledgeBase) -> str:
 def cause_treatment(cause_id: str, kb: KnowledgeBase) -> str:
     cause = kb.cause(cause_id)
     return f"{cause.name}: {cause.treatment}\n\n{kb.no_doses}"
+
+
+def technical_problem_reply(emergency: bool, kb: KnowledgeBase) -> str:
+    """What the person reads when the assistant cannot prepare its answer: the safety advice still
+    comes, emergency care now if the conversation has shown a red flag, a clinician otherwise."""
+    advice = kb.emergency_advice if emergency else f"{kb.seek_care_advice}\n\n{STILL_URGENT}"
+    return f"{kb.technical_problem}\n\n{advice}"

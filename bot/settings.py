@@ -9,6 +9,13 @@ Two profiles, chosen by ASSISTANT_PROFILE: `embedded` (the default: an SQLite
 tracker store, the in-memory lock store, no event broker; one server) and
 `production` (PostgreSQL, the Redis lock store, optionally a RabbitMQ event
 broker; any number of servers sharing them).
+
+ACTION_TIMEOUT (seconds, default 10) is how long the Rasa server waits for
+the action server before it answers the person itself with the technical-
+problem reply and the safety advice (bot/graph/action_fallback.py).
+
+`make soak` (benchmarks/soak.py) reads SOAK_MINUTES (how long it drives the
+assistant, default and at most 10) and SOAK_RATE (messages per second, default 2).
 """
 
 from __future__ import annotations
@@ -115,6 +122,9 @@ class Settings:
     cluster_replicas: int = 2
     # Conversations idle longer than this are deleted by `make forget-old`; 0 keeps them forever.
     retention_days: int = 30
+    action_timeout: float = 10.0
+    soak_minutes: float = 10.0
+    soak_rate: float = 2.0
 
     @property
     def is_local(self) -> bool:
@@ -146,6 +156,9 @@ class Settings:
             cluster_port=_int(env, "CLUSTER_PORT", 8000),
             cluster_replicas=_int(env, "CLUSTER_REPLICAS", 2),
             retention_days=_retention_days(env),
+            action_timeout=_positive(env, "ACTION_TIMEOUT", 10.0),
+            soak_minutes=_soak_minutes(env),
+            soak_rate=_positive(env, "SOAK_RATE", 2.0),
         )
 
 
@@ -284,3 +297,28 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
         return int(raw)
     except ValueError:
         raise SystemExit(f"error: {name} must be a whole number, got {raw!r}") from None
+
+
+#: The longest `make soak` drives the assistant: it is a check to run, not a service to keep up.
+SOAK_MAX_MINUTES = 10.0
+
+
+def _soak_minutes(env: Mapping[str, str]) -> float:
+    minutes = _positive(env, "SOAK_MINUTES", SOAK_MAX_MINUTES)
+    if minutes > SOAK_MAX_MINUTES:
+        raise SystemExit(f"error: SOAK_MINUTES is at most {SOAK_MAX_MINUTES:g}, got {minutes:g}")
+    return minutes
+
+
+def _positive(env: Mapping[str, str], name: str, default: float) -> float:
+    """A positive number (seconds, minutes, a rate)."""
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SystemExit(f"error: {name} must be a number, got {raw!r}") from None
+    if not value > 0:
+        raise SystemExit(f"error: {name} must be more than 0, got {raw!r}")
+    return value

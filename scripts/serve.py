@@ -48,6 +48,8 @@ class Stack:
     page: PageServer | None = None
     credentials_file: Path | None = None
     endpoints_file: Path | None = None
+    # False: the Rasa server alone, for tests of an action server that is down, slow or elsewhere.
+    action_server: bool = True
 
     @property
     def rasa_url(self) -> str:
@@ -72,6 +74,7 @@ class Stack:
             # Read by Rasa itself (rasa/utils/tensorflow/environment.py).
             TF_INTRA_OP_PARALLELISM_THREADS=str(self.settings.tf_intra_op_threads),
             TF_INTER_OP_PARALLELISM_THREADS=str(self.settings.tf_inter_op_threads),
+            ACTION_TIMEOUT=str(self.settings.action_timeout),  # read by bot/graph/server.py
         )
         # The HTTP API token reaches the Rasa server through its environment (bot/graph/server.py),
         # never its command line, which every local user can read.
@@ -154,7 +157,8 @@ class Stack:
         self.endpoints_file = write_runtime_endpoints(
             self.settings, RUNTIME_DIR / f"endpoints-{self.settings.rasa_port}.yml"
         )
-        self.start_action_server()
+        if self.action_server:
+            self.start_action_server()
         self.start_rasa()
 
     def start_rasa(self) -> None:

@@ -46,11 +46,18 @@ def answering_outages(on_new_message: Handler) -> Handler:
     """`on_new_message`, answering a tracker-store or lock-store failure with OUTAGE_REPLY."""
 
     async def handle(message: UserMessage) -> None:
+        collected = getattr(message.output_channel, "messages", None)
+        before = len(collected) if isinstance(collected, list) else 0
         try:
             await on_new_message(message)
         except STORE_ERRORS as error:
             # The type and the driver's first line only: an SQL error's text can carry the events.
             logger.error("conversation store unavailable, the message was not taken in: %s", describe(error))
+            if isinstance(collected, list):
+                # A store that reads but cannot write (an SQLite file another process holds the
+                # write lock of) fails only when the turn is saved, after its replies were made:
+                # a channel that answers at the end (REST) sends the outage reply alone.
+                del collected[before:]
             await message.output_channel.send_text_message(message.sender_id, OUTAGE_REPLY)
 
     return handle

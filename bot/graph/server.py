@@ -1,6 +1,8 @@
 """The Rasa command line with this project's speed-ups in its process: `python -m bot.graph.server run ...`.
 
 scripts/serve.py starts the Rasa server this way; the arguments are `rasa`'s own.
+Besides the speed-ups, the process answers the person itself when the action
+server is down or slow (bot/graph/action_fallback.py).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import sanic  # noqa: F401 - its import shows every library's DeprecationWarning
 # Third-party deprecations would flood the log of `make run`; they are not the reader's to fix.
 warnings.filterwarnings("ignore", category=DeprecationWarning)
 
-from bot.graph import action_response, forget_me, model_loading  # noqa: E402 - after the filter
+from bot.graph import action_fallback, action_response, forget_me, model_loading  # noqa: E402 - after the filter
 from bot.settings import Settings  # noqa: E402
 
 
@@ -24,6 +26,7 @@ def main() -> None:
     model_loading.install()
     forget_me.install()
     _auth_token_from_environment()
+    action_fallback.install(Settings.from_env().action_timeout)
     from rasa.__main__ import main as rasa_main
 
     sys.argv[0] = "rasa"

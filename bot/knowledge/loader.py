@@ -46,7 +46,7 @@ _RED_FLAG_FIELDS = ("id", "name", "description", "section")
 _TOPIC_FIELDS = ("id", "kind", "title", "section", "text")
 _ADVICE_FIELDS = ("emergency_advice", "seek_care_advice", "self_care_advice")
 _OVERVIEW_FIELDS = ("overview_causes", "overview_tests", "overview_treatment")
-_MESSAGE_FIELDS = ("disclaimer", "not_a_doctor", "no_doses")
+_MESSAGE_FIELDS = ("disclaimer", "not_a_doctor", "no_doses", "technical_problem")
 
 
 class KnowledgeBaseError(ValueError):
@@ -229,6 +229,7 @@ def _load(directory: Path, vocabulary: Vocabulary) -> KnowledgeBase:
         self_care_advice=red_flags_file.text("self_care_advice"),
         not_a_doctor=messages_file.text("not_a_doctor"),
         no_doses=messages_file.text("no_doses"),
+        technical_problem=messages_file.text("technical_problem"),
     )
 
 

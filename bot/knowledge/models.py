@@ -103,6 +103,7 @@ class KnowledgeBase:
     self_care_advice: str
     not_a_doctor: str
     no_doses: str
+    technical_problem: str
 
     def cause(self, cause_id: str) -> Cause:
         try:

@@ -91,3 +91,17 @@ def test_the_log_names_the_driver_error_behind_a_lock_error() -> None:
             describe(lock_error)
             == "ConnectionError: Error 111 connecting to 127.0.0.1:6379. Connection refused."
         )
+
+
+def test_a_turn_whose_save_fails_is_answered_with_the_outage_reply_alone() -> None:
+    """An SQLite file locked by another writer: the turn ran, its replies were collected, the save failed."""
+
+    async def replied_then_failed_to_save(message: UserMessage) -> None:
+        question = "Is it in both feet, or only one side?"
+        await message.output_channel.send_text_message(message.sender_id, question)
+        raise StoreUnavailable("OperationalError: database is locked")
+
+    output = CollectingOutputChannel()
+    output.messages.append({"recipient_id": "someone", "text": "an earlier reply on the same collector"})
+    asyncio.run(answering_outages(replied_then_failed_to_save)(UserMessage("both feet", output, "someone")))
+    assert [m["text"] for m in output.messages] == ["an earlier reply on the same collector", OUTAGE_REPLY]
