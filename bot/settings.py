@@ -9,6 +9,21 @@ Two profiles, chosen by ASSISTANT_PROFILE: `embedded` (the default: an SQLite
 tracker store, the in-memory lock store, no event broker; one server) and
 `production` (PostgreSQL, the Redis lock store, optionally a RabbitMQ event
 broker; any number of servers sharing them).
+
+Input limits and privacy (bot/channels/guard.py, bot/channels/session_ids.py):
+- MAX_MESSAGE_CHARS (default 2000): a longer message is refused with a reply
+  saying so, on every channel, before the NLU sees it.
+- MAX_REQUEST_BYTES (default 1 MiB): a larger HTTP body gets 413 with a JSON error.
+- LOG_MESSAGES (default off): message text and extracted health data are never
+  written to the logs, at any level, unless this is `1`/`true`; it also lets
+  Rasa's DEBUG records (full of message text) through.
+- SESSION_SECRET: the key that signs the chat page's (socket.io) session ids.
+  Unset in the embedded profile, one is generated into var/session-secret
+  (owner-only) and kept, so a resumed chat survives a restart; the production
+  profile (several replicas) needs it set, the same on every replica.
+- REST_TOKEN (default unset): when set, the REST webhook needs
+  `Authorization: Bearer <REST_TOKEN>`. The REST webhook is for a trusted back
+  end: whoever may call it can speak as any REST sender id.
 """
 
 from __future__ import annotations
@@ -113,6 +128,11 @@ class Settings:
     rabbitmq: RabbitSettings | None = None
     cluster_port: int = 8000
     cluster_replicas: int = 2
+    max_message_chars: int = 2000
+    max_request_bytes: int = 1024 * 1024
+    log_messages: bool = False
+    session_secret: str | None = field(default=None, repr=False)
+    rest_token: str | None = field(default=None, repr=False)
 
     @property
     def is_local(self) -> bool:
@@ -143,6 +163,11 @@ class Settings:
             **_profile(env),
             cluster_port=_int(env, "CLUSTER_PORT", 8000),
             cluster_replicas=_int(env, "CLUSTER_REPLICAS", 2),
+            max_message_chars=_positive(env, "MAX_MESSAGE_CHARS", 2000),
+            max_request_bytes=_positive(env, "MAX_REQUEST_BYTES", 1024 * 1024),
+            log_messages=_flag(env, "LOG_MESSAGES"),
+            session_secret=env.get("SESSION_SECRET") or None,
+            rest_token=env.get("REST_TOKEN") or None,
         )
 
 
@@ -274,3 +299,19 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
         return int(raw)
     except ValueError:
         raise SystemExit(f"error: {name} must be a whole number, got {raw!r}") from None
+
+
+def _positive(env: Mapping[str, str], name: str, default: int) -> int:
+    value = _int(env, name, default)
+    if value < 1:
+        raise SystemExit(f"error: {name} must be at least 1, got {value}")
+    return value
+
+
+def _flag(env: Mapping[str, str], name: str) -> bool:
+    raw = (env.get(name) or "").strip().lower()
+    if raw in ("", "0", "false", "no", "off"):
+        return False
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    raise SystemExit(f"error: {name} must be 1 or 0 (true or false), got {raw!r}")
