@@ -72,7 +72,17 @@ class Stack:
             # Read by Rasa itself (rasa/utils/tensorflow/environment.py).
             TF_INTRA_OP_PARALLELISM_THREADS=str(self.settings.tf_intra_op_threads),
             TF_INTER_OP_PARALLELISM_THREADS=str(self.settings.tf_inter_op_threads),
+            # The input limits and log privacy the channels read (bot/channels/guard.py).
+            MAX_MESSAGE_CHARS=str(self.settings.max_message_chars),
+            MAX_REQUEST_BYTES=str(self.settings.max_request_bytes),
+            LOG_MESSAGES="1" if self.settings.log_messages else "0",
         )
+        for name, secret in (
+            ("SESSION_SECRET", self.settings.session_secret),
+            ("REST_TOKEN", self.settings.rest_token),
+        ):
+            if secret:
+                env[name] = secret
         return env
 
     def _spawn(self, name: str, command: List[str]) -> None:

@@ -43,8 +43,10 @@ function check(condition, message) {
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/* The conversation of the page's session: its server-issued session id without the signature. */
 async function sessionId(page) {
-  return page.evaluate(() => JSON.parse(localStorage.getItem('chat_session') || '{}').session_id);
+  const issued = await page.evaluate(() => JSON.parse(localStorage.getItem('chat_session') || '{}').session_id);
+  return issued ? issued.slice(0, issued.lastIndexOf('.')) : issued;
 }
 
 async function tracker(id) {
