@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import re
 import sys
 from http import HTTPStatus
@@ -44,7 +45,8 @@ from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
 
-MAX_CONVERSATION_ID_CHARS = 256
+MAX_CONVERSATION_ID_CHARS = 255  # the tracker stores' sender_id column
+MAX_NAME_CHARS = 255  # their intent_name and action_name columns
 WEBSOCKET_FRAME_ALLOWANCE = 4096
 
 
@@ -196,14 +198,37 @@ def _check_events(events: List[Any], domain: Domain) -> None:
 
 
 def _apply(events: List[Event], domain: Domain, what: str) -> None:
-    """Applies the events to a scratch tracker, as Rasa's handler will: any failure is the input's."""
+    """Applies the events to a scratch tracker, as Rasa's handler will, and checks that the tracker
+    store can keep them: any failure is the input's."""
     try:
         tracker = DialogueStateTracker("validation", domain.slots)
         for event in events:
             tracker.update(event, domain)
         json.dumps(tracker.current_state(EventVerbosity.ALL))
+        problem = next(filter(None, (_unstorable(event.as_dict()) for event in events)), None)
     except Exception as error:
         raise BadInput(f"{what} cannot be applied to a conversation ({type(error).__name__})") from None
+    if problem:
+        raise BadInput(f"{what} cannot be stored: {problem}")
+
+
+def _unstorable(data: Dict[str, Any]) -> str | None:
+    """What the SQL tracker store could not write: its `intent_name`, `action_name`, `timestamp` columns."""
+    parse_data = data.get("parse_data") or {}
+    intent = parse_data.get("intent") if isinstance(parse_data, dict) else None
+    names = {
+        "name": data.get("name"),
+        "intent name": intent.get("name") if isinstance(intent, dict) else None,
+    }
+    if not isinstance(parse_data, dict) or (intent is not None and not isinstance(intent, dict)):
+        return "`parse_data.intent` must be an object"
+    for field, value in names.items():
+        if value is not None and (not isinstance(value, str) or len(value) > MAX_NAME_CHARS):
+            return f"`{field}` must be a string of at most {MAX_NAME_CHARS} characters"
+    timestamp = data.get("timestamp")
+    if isinstance(timestamp, bool) or not isinstance(timestamp, (int, float)) or not math.isfinite(timestamp):
+        return "`timestamp` must be a number"
+    return None
 
 
 def _where(error: jsonschema.ValidationError) -> str:

@@ -357,6 +357,8 @@ HTTP_API_CASES = [
     ("/conversations/{c}/tracker/events", [], 400),
     ("/conversations/{c}/tracker/events", "x", 400),
     ("/conversations/{c}/tracker/events", {"event": "user", "text": "hi", "parse_data": "x"}, 400),
+    ("/conversations/{c}/tracker/events", {"event": "active_loop", "name": []}, 400),
+    ("/conversations/{c}/tracker/events", {"event": "restart", "timestamp": "yesterday"}, 400),
     ("/conversations/{c}/execute", {"name": "action_does_not_exist"}, 404),
     ("/conversations/{c}/execute", {"name": 5}, 400),
     ("/conversations/{c}/execute", [], 400),

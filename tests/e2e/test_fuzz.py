@@ -131,13 +131,13 @@ REFUSALS = {NOT_A_MESSAGE, UNKNOWN_SESSION, EMPTY_REPLY, NOT_TEXT_REPLY, FAILED}
 
 def test_fuzz_socketio_events(channels) -> None:
     chat, talker = ChatClient(channels.rasa_url), ChatClient(channels.rasa_url)
-    session = talker.session()
+    session, own = talker.session(), chat.session()
     forged = st.sampled_from([session.rpartition(".")[0], "socketio:" + "0" * 32 + "." + "0" * 64, "mine"])
     message_data = st.one_of(
         not_an_object,
         st.fixed_dictionaries({"message": odd_text}),
         st.fixed_dictionaries({"message": odd_text, "session_id": forged | not_a_string}),
-        st.fixed_dictionaries({"message": not_a_string | blank | too_long, "session_id": st.just(session)}),
+        st.fixed_dictionaries({"message": not_a_string | blank | too_long, "session_id": st.just(own)}),
     )
     events = st.sampled_from(KINDS).flatmap(
         lambda kind: (
@@ -156,7 +156,7 @@ def test_fuzz_socketio_events(channels) -> None:
         if name == "valid":
             talker.quiet_for(0.01)  # drop what the last turn still had to say
             talker.emit("user_uttered", {"message": data, "session_id": session})
-            assert talker.next()[0] == "bot_uttered"
+            assert talker.next()[0] == "bot_uttered" and talker.connected
             return
         chat.emit(name, data)
         answer, payload = chat.next(timeout=30)
@@ -186,7 +186,7 @@ def slack_events() -> st.SearchStrategy[Dict[str, Any]]:
         {
             "type": st.sampled_from(["message", "app_mention", "reaction_added"]) | json_values,
             "user": user | json_values,
-            "text": odd_text | json_values,
+            "text": not_a_string | blank | too_long,
             "channel": st.just("DFUZZ") | json_values,
         },
         optional={
@@ -324,8 +324,12 @@ def fuzz_conversation(channels) -> str:
 
 
 def api_fuzz(channels, path: str, valid: st.SearchStrategy, invalid: st.SearchStrategy) -> None:
+    """`{n}` in `path` becomes the number of the body: a fresh conversation for each."""
+    sent = Counter()
+
     def send(body: bytes) -> None:
-        assert_answered(*post(channels, path, body), body)
+        sent.sent += 1
+        assert_answered(*post(channels, path.format(n=sent.sent), body), body)
 
     assert fuzz(send, bodies(valid, invalid)) >= EXAMPLES
     still_serving(channels)
@@ -338,11 +342,11 @@ def test_fuzz_http_api_parse(channels) -> None:
     api_fuzz(channels, "/model/parse", st.fixed_dictionaries({"text": words | odd_text}), invalid)
 
 
-def test_fuzz_http_api_events(channels, fuzz_conversation) -> None:
+def test_fuzz_http_api_events(channels) -> None:
     events = event_objects()
     invalid = st.one_of(events, st.lists(events | json_values, max_size=3))
     valid = st.just({"event": "slot", "name": "onset", "value": None})
-    api_fuzz(channels, "/conversations/fuzz-api-events/tracker/events", valid, invalid)
+    api_fuzz(channels, "/conversations/fuzz-api-events-{n}/tracker/events", valid, invalid)
 
 
 def test_fuzz_http_api_execute(channels, fuzz_conversation) -> None:

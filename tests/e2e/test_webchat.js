@@ -50,7 +50,8 @@ async function sessionId(page) {
 }
 
 async function tracker(id) {
-  const response = await fetch(`${RASA_URL}/conversations/${encodeURIComponent(id)}/tracker`);
+  // Rasa's HTTP API matches the id as written in the path: keep the colon of `socketio:<id>` as it is.
+  const response = await fetch(`${RASA_URL}/conversations/${encodeURIComponent(id).replace(/%3A/g, ':')}/tracker`);
   check(response.ok, `tracker: HTTP ${response.status}`);
   return response.json();
 }

@@ -48,6 +48,8 @@ def request(body: Any) -> SimpleNamespace:
         (http_api.check_append_events, {"event": "action"}),
         (http_api.check_append_events, {"event": "user", "text": "hi", "parse_data": "x"}),
         (http_api.check_append_events, []),
+        (http_api.check_append_events, {"event": "active_loop", "name": []}),
+        (http_api.check_append_events, {"event": "slot", "name": "onset", "value": "x", "timestamp": "now"}),
         (http_api.check_event_list, {"event": "restart"}),
         (http_api.check_execute, {"name": "action_nope"}),
         (http_api.check_execute, {"name": "utter_greet", "confidence": True}),
