@@ -64,4 +64,5 @@ class ChatClient:
     def close(self) -> None:
         """Closes at once (a graceful close waits for the pending long poll, half a minute)."""
         self.run(self.sio.eio.disconnect(abort=True))
+        self.loop.run_until_complete(asyncio.sleep(0.1))  # lets cancelled waits finish
         self.loop.close()
