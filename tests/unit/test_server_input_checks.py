@@ -111,3 +111,14 @@ def test_debug_records_are_dropped() -> None:
     assert not keep.filter(record)
     record.levelno = logging.INFO
     assert keep.filter(record)
+
+
+def test_the_rest_token_is_checked_exactly() -> None:
+    from bot.channels.rest import _authorized
+
+    def with_header(value: str | None) -> SimpleNamespace:
+        return SimpleNamespace(headers={} if value is None else {"Authorization": value})
+
+    assert _authorized(with_header("Bearer s3cret"), "s3cret")
+    for wrong in (None, "", "s3cret", "Bearer s3cre", "Bearer s3cret ", "bearer s3cret", "Bearer \u00e9"):
+        assert not _authorized(with_header(wrong), "s3cret"), wrong
