@@ -16,6 +16,21 @@ problem reply and the safety advice (bot/graph/action_fallback.py).
 
 `make soak` (benchmarks/soak.py) reads SOAK_MINUTES (how long it drives the
 assistant, default and at most 10) and SOAK_RATE (messages per second, default 2).
+
+Input limits and privacy (bot/channels/guard.py, bot/channels/session_ids.py):
+- MAX_MESSAGE_CHARS (default 2000): a longer message is refused with a reply
+  saying so, on every channel, before the NLU sees it.
+- MAX_REQUEST_BYTES (default 1 MiB): a larger HTTP body gets 413 with a JSON error.
+- LOG_MESSAGES (default off): message text and extracted health data are never
+  written to the logs, at any level, unless this is `1`/`true`; it also lets
+  Rasa's DEBUG records (full of message text) through.
+- SESSION_SECRET: the key that signs the chat page's (socket.io) session ids.
+  Unset in the embedded profile, one is generated into var/session-secret
+  (owner-only) and kept, so a resumed chat survives a restart; the production
+  profile (several replicas) needs it set, the same on every replica.
+- REST_TOKEN (default unset): when set, the REST webhook needs
+  `Authorization: Bearer <REST_TOKEN>`. The REST webhook is for a trusted back
+  end: whoever may call it can speak as any REST sender id.
 """
 
 from __future__ import annotations
@@ -125,6 +140,11 @@ class Settings:
     action_timeout: float = 10.0
     soak_minutes: float = 10.0
     soak_rate: float = 2.0
+    max_message_chars: int = 2000
+    max_request_bytes: int = 1024 * 1024
+    log_messages: bool = False
+    session_secret: str | None = field(default=None, repr=False)
+    rest_token: str | None = field(default=None, repr=False)
 
     @property
     def is_local(self) -> bool:
@@ -159,6 +179,11 @@ class Settings:
             action_timeout=_positive(env, "ACTION_TIMEOUT", 10.0),
             soak_minutes=_soak_minutes(env),
             soak_rate=_positive(env, "SOAK_RATE", 2.0),
+            max_message_chars=_positive_int(env, "MAX_MESSAGE_CHARS", 2000),
+            max_request_bytes=_positive_int(env, "MAX_REQUEST_BYTES", 1024 * 1024),
+            log_messages=_flag(env, "LOG_MESSAGES"),
+            session_secret=env.get("SESSION_SECRET") or None,
+            rest_token=env.get("REST_TOKEN") or None,
         )
 
 
@@ -322,3 +347,19 @@ def _positive(env: Mapping[str, str], name: str, default: float) -> float:
     if not value > 0:
         raise SystemExit(f"error: {name} must be more than 0, got {raw!r}")
     return value
+
+
+def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
+    value = _int(env, name, default)
+    if value < 1:
+        raise SystemExit(f"error: {name} must be at least 1, got {value}")
+    return value
+
+
+def _flag(env: Mapping[str, str], name: str) -> bool:
+    raw = (env.get(name) or "").strip().lower()
+    if raw in ("", "0", "false", "no", "off"):
+        return False
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    raise SystemExit(f"error: {name} must be 1 or 0 (true or false), got {raw!r}")

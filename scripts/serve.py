@@ -75,12 +75,22 @@ class Stack:
             TF_INTRA_OP_PARALLELISM_THREADS=str(self.settings.tf_intra_op_threads),
             TF_INTER_OP_PARALLELISM_THREADS=str(self.settings.tf_inter_op_threads),
             ACTION_TIMEOUT=str(self.settings.action_timeout),  # read by bot/graph/server.py
+            # The input limits and log privacy the channels read (bot/channels/guard.py).
+            MAX_MESSAGE_CHARS=str(self.settings.max_message_chars),
+            MAX_REQUEST_BYTES=str(self.settings.max_request_bytes),
+            LOG_MESSAGES="1" if self.settings.log_messages else "0",
         )
         # The HTTP API token reaches the Rasa server through its environment (bot/graph/server.py),
         # never its command line, which every local user can read.
         env.pop("RASA_AUTH_TOKEN", None)
         if self.settings.auth_token:
             env["RASA_AUTH_TOKEN"] = self.settings.auth_token
+        for name, secret in (
+            ("SESSION_SECRET", self.settings.session_secret),
+            ("REST_TOKEN", self.settings.rest_token),
+        ):
+            if secret:
+                env[name] = secret
         return env
 
     def _spawn(self, name: str, command: List[str]) -> None:

@@ -2,4 +2,8 @@
 render the structured replies for each client and to harden the webhooks.
 
 `credentials` builds the credentials file the Rasa server starts with.
+Input checks shared by every channel: `guard` (message text), `senders`
+(per-channel conversation ids), `session_ids` (the chat page's signed
+sessions); `http_api` checks the HTTP API's bodies and answers errors as JSON,
+and `log_privacy` keeps message text out of the Rasa server's log.
 """

@@ -1,11 +1,39 @@
-"""Rasa's REST channel, answering a conversation-store outage (bot/channels/outages.py)."""
+"""The REST webhook: Rasa's REST channel with its input checked, answering store outages.
+
+`POST /webhooks/rest/webhook` with `{"sender": "...", "message": "..."}`:
+- a body that is not a JSON object, a missing or malformed `sender` (or one
+  of another channel's form, bot/channels/senders.py), a `message` that is
+  missing or not a string, or `metadata` that is not an object: 400 with a
+  JSON error, and nothing reaches the assistant;
+- an empty or too long message: 200 with one reply saying so (bot/channels/guard.py);
+- with REST_TOKEN set, a request without `Authorization: Bearer <REST_TOKEN>`: 401.
+
+The webhook is for a trusted back end: whoever may call it can speak as any
+REST sender id. Unlike Rasa's channel, the text is never logged (unless
+LOG_MESSAGES is on), even when handling fails, and `input_channel` cannot be
+chosen by the client.
+"""
 
 from __future__ import annotations
 
-from rasa.core.channels.rest import RestInput as RasaRestInput
-from sanic import Blueprint
+import asyncio
+import hmac
+import logging
+from http import HTTPStatus
 
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.core.channels.rest import RestInput as RasaRestInput
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot.channels.guard import check_message, log_message
+from bot.channels.http_errors import json_error, read_json_object
 from bot.channels.outages import Handler, answering_outages, fail_loudly
+from bot.channels.senders import rest_sender_problem
+from bot.settings import Settings
+
+logger = logging.getLogger(__name__)
 
 
 class RestInput(RasaRestInput):
@@ -14,4 +42,58 @@ class RestInput(RasaRestInput):
         return "rest"
 
     def blueprint(self, on_new_message: Handler) -> Blueprint:
-        return fail_loudly(super().blueprint(answering_outages(on_new_message)))
+        settings = Settings.from_env()
+        on_new_message = answering_outages(on_new_message)
+        webhook = fail_loudly(Blueprint("custom_webhook_RestInput", __name__))
+
+        @webhook.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            if settings.rest_token and not _authorized(request, settings.rest_token):
+                return json_error(
+                    HTTPStatus.UNAUTHORIZED, "this webhook needs `Authorization: Bearer <token>`"
+                )
+            body, problem = read_json_object(request)
+            if body is None:
+                return json_error(HTTPStatus.BAD_REQUEST, problem or "bad request")
+            sender = body.get("sender")
+            problem = rest_sender_problem(sender) if "sender" in body else "`sender` is required"
+            if problem is None and "message" not in body:
+                problem = "`message` is required"
+            if problem is None and not isinstance(body["message"], str):
+                problem = "`message` must be a string"
+            metadata = body.get("metadata")
+            if problem is None and metadata is not None and not isinstance(metadata, dict):
+                problem = "`metadata` must be a JSON object"
+            if problem is not None:
+                return json_error(HTTPStatus.BAD_REQUEST, problem)
+
+            checked = check_message(body["message"], settings.max_message_chars)
+            if not checked.accepted:
+                return response.json([{"recipient_id": sender, "text": checked.reply}])
+            log_message(self.name(), sender, checked.text, settings.log_messages)
+            collector = CollectingOutputChannel()
+            message = UserMessage(
+                checked.text, collector, sender, input_channel=self.name(), metadata=metadata
+            )
+            try:
+                await on_new_message(message)
+            except asyncio.CancelledError:
+                logger.error("a REST message timed out before the assistant answered")
+            except Exception as error:  # the type only: an error's text can quote the message
+                logger.error("a REST message could not be handled: %s", type(error).__name__)
+                return json_error(
+                    HTTPStatus.INTERNAL_SERVER_ERROR, "the assistant could not handle this message"
+                )
+            return response.json(collector.messages)
+
+        return webhook
+
+
+def _authorized(request: Request, token: str) -> bool:
+    given = request.headers.get("Authorization", "")
+    expected = f"Bearer {token}"
+    return hmac.compare_digest(given.encode(), expected.encode())

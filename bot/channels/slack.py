@@ -6,6 +6,10 @@ On top of Rasa's `SlackInput`:
 - a retry (`X-Slack-Retry-Num`) gets 200 at once and is not processed: the
   first delivery is already being answered, in the background;
 - a `url_verification` challenge is answered as Slack documents it;
+- a signed body that is not a Slack event or interaction gets 400 with a JSON
+  error, one that is not a person's message 200, never a server error; every
+  message passes the guard (bot/channels/guard.py);
+- a person's conversation is `slack:<user id>` (bot/channels/senders.py);
 - replies go to `api_url` (Slack's by default), so tests can use a fake Slack.
 
 Replies are one Slack message each; an assessment or emergency becomes blocks
@@ -14,8 +18,14 @@ with the triage level as a header, the text as plain-text sections.
 
 from __future__ import annotations
 
+import asyncio
+import json
+import logging
+import re
+from dataclasses import dataclass
 from http import HTTPStatus
-from typing import Any, Awaitable, Callable, Dict, List
+from typing import Any, Awaitable, Callable, Dict, List, Tuple
+from urllib.parse import parse_qs
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from rasa.core.channels.slack import SlackBot
@@ -25,9 +35,15 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.channels.outages import answering_outages, fail_loudly
+from bot.channels.guard import check_message, log_message
+from bot.channels.http_errors import json_error, read_json_object
+from bot.channels.outages import Handler, answering_outages, fail_loudly
 from bot.channels.payloads import heading, is_clinical
-from bot.settings import SLACK_API_URL
+from bot.channels.senders import SLACK, conversation_id, native_id
+from bot.settings import SLACK_API_URL, Settings
+
+logger = logging.getLogger(__name__)
+_SLACK_ID = re.compile(r"[A-Za-z0-9_.-]{1,64}")
 
 SECTION_LIMIT = 3000  # characters in one section block
 HEADER_LIMIT = 150
@@ -74,7 +90,8 @@ class SlackOutput(SlackBot):
     async def _post(self, recipient_id: str, **kwargs: Any) -> None:
         if self.thread_id:
             kwargs["thread_ts"] = self.thread_id
-        await self.client.chat_postMessage(channel=self.slack_channel or recipient_id, **kwargs)
+        channel = self.slack_channel or native_id(SLACK, recipient_id)
+        await self.client.chat_postMessage(channel=channel, **kwargs)
 
     async def send_response(self, recipient_id: str, message: Dict[str, Any]) -> None:
         custom = message.get("custom")
@@ -139,20 +156,154 @@ class SlackInput(RasaSlackInput):
         )
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        slack_webhook = fail_loudly(super().blueprint(answering_outages(on_new_message)))
+        settings = Settings.from_env()
+        on_new_message = answering_outages(on_new_message)
+        slack_webhook = fail_loudly(Blueprint("slack_webhook", __name__))
 
-        @slack_webhook.middleware("request")
-        async def guard(request: Request) -> HTTPResponse | None:
-            if not request.path.endswith("/webhook"):
-                return None
+        @slack_webhook.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @slack_webhook.route("/webhook", methods=["GET", "POST"])
+        async def webhook(request: Request) -> HTTPResponse:
             if not self.is_request_from_slack_authentic(request):
                 return response.text("invalid or expired Slack signature", status=HTTPStatus.UNAUTHORIZED)
             if request.headers.get(self.retry_num_header):
                 return response.text("", status=HTTPStatus.OK, headers={"X-Slack-No-Retry": "1"})
-            if (request.content_type or "").startswith("application/json"):
-                body = request.json if isinstance(request.json, dict) else {}
+            content_type = (request.content_type or "").split(";")[0].strip().lower()
+            if content_type == "application/json":
+                body, problem = read_json_object(request)
+                if body is None:
+                    return json_error(HTTPStatus.BAD_REQUEST, problem or "bad request")
                 if body.get("type") == "url_verification":
                     return response.json({"challenge": str(body.get("challenge", ""))})
-            return None
+                turn = self._event_turn(body)
+            elif content_type == "application/x-www-form-urlencoded":
+                payload, problem = _form_payload(request)
+                if payload is None:
+                    return json_error(HTTPStatus.BAD_REQUEST, problem)
+                turn = self._interaction_turn(payload)
+            else:
+                return json_error(
+                    HTTPStatus.BAD_REQUEST, "expected a Slack event (JSON) or interaction (form)"
+                )
+            if turn is None:
+                return response.text("not a message for the assistant")
+            self._start(turn, on_new_message, settings)
+            return response.text("")
 
         return slack_webhook
+
+    def _event_turn(self, body: Dict[str, Any]) -> SlackTurn | None:
+        """A person's message from an Events API callback, or None for anything else."""
+        event = body.get("event")
+        if (
+            not isinstance(event, dict)
+            or event.get("bot_id")
+            or event.get("type") not in ("message", "app_mention")
+        ):
+            return None
+        user, text, channel = event.get("user"), event.get("text"), event.get("channel")
+        if not _slack_id(user) or not isinstance(text, str) or not _slack_id(channel):
+            return None
+        if not (
+            event.get("type") == "app_mention"
+            or event.get("channel_type") == "im"
+            or channel == self.slack_channel
+        ):
+            return None
+        authorizations = body.get("authorizations")
+        bot_users = [
+            a["user_id"]
+            for a in (authorizations if isinstance(authorizations, list) else [])[:1]
+            if isinstance(a, dict) and _slack_id(a.get("user_id"))
+        ]
+        thread = event.get("thread_ts") or event.get("ts")
+        return SlackTurn(
+            text=self._sanitize_user_message(text, bot_users),
+            user=user,
+            channel=channel,
+            thread=thread if isinstance(thread, str) else None,
+            bot_users=bot_users,
+        )
+
+    def _interaction_turn(self, payload: Dict[str, Any]) -> SlackTurn | None:
+        """A button (or other supported element) a person chose, or None for anything else."""
+        actions, user, channel = payload.get("actions"), payload.get("user"), payload.get("channel")
+        if not isinstance(actions, list) or not actions or not isinstance(actions[0], dict):
+            return None
+        user_id = user.get("id") if isinstance(user, dict) else None
+        channel_id = channel.get("id") if isinstance(channel, dict) else None
+        if not _slack_id(user_id) or (channel_id is not None and not _slack_id(channel_id)):
+            return None
+        try:
+            value = (
+                self._get_interactive_response(actions[0]) if self._is_interactive_message(payload) else None
+            )
+        except (AttributeError, IndexError, KeyError, TypeError):
+            return None
+        message = payload.get("message")
+        thread = (message.get("thread_ts") or message.get("ts")) if isinstance(message, dict) else None
+        if not isinstance(value, str):
+            return None
+        return SlackTurn(
+            text=value,
+            user=user_id,
+            channel=channel_id,
+            thread=thread if isinstance(thread, str) else None,
+            bot_users=[user_id],
+        )
+
+    def _start(self, turn: SlackTurn, on_new_message: Handler, settings: Settings) -> None:
+        """Answers in the background: Slack wants its 200 within three seconds."""
+        output = self.get_output_channel(turn.channel, turn.thread if self.use_threads else None)
+        sender_id = conversation_id(SLACK, self._get_conversation_id(turn.user, turn.channel, turn.thread))
+        checked = check_message(turn.text, settings.max_message_chars)
+        if checked.accepted:
+            log_message(self.name(), sender_id, checked.text, settings.log_messages)
+            metadata = {"out_channel": turn.channel, "thread_id": turn.thread, "users": turn.bot_users}
+            work = on_new_message(
+                UserMessage(checked.text, output, sender_id, input_channel=self.name(), metadata=metadata)
+            )
+        else:
+            work = output.send_text_message(sender_id, checked.reply or "")
+        task = asyncio.create_task(_logging_failures(work))
+        self._background_tasks.add(task)
+        task.add_done_callback(self._background_tasks.discard)
+
+
+@dataclass(frozen=True)
+class SlackTurn:
+    text: str
+    user: str
+    channel: str | None
+    thread: str | None
+    bot_users: List[str]
+
+
+def _slack_id(value: Any) -> bool:
+    """Slack ids (users, channels) are short runs of letters and digits."""
+    return isinstance(value, str) and bool(_SLACK_ID.fullmatch(value))
+
+
+def _form_payload(request: Request) -> Tuple[Dict[str, Any] | None, str]:
+    try:
+        raw = parse_qs(request.body.decode("utf-8"), strict_parsing=False).get("payload")
+    except UnicodeDecodeError:
+        return None, "the form is not valid UTF-8"
+    if not raw:
+        return None, "an interaction needs a `payload` field"
+    try:
+        payload = json.loads(raw[0])
+    except ValueError:
+        return None, "the interaction `payload` is not valid JSON"
+    if not isinstance(payload, dict):
+        return None, "the interaction `payload` must be a JSON object"
+    return payload, ""
+
+
+async def _logging_failures(work: Awaitable[Any]) -> None:
+    try:
+        await work
+    except Exception as error:  # the type only: an error's text can quote the message
+        logger.error("a Slack message could not be handled: %s", type(error).__name__)

@@ -7,22 +7,37 @@ out as ONE message `{"text": ..., "custom": {...}}`, which the rasa-webchat
 widget hands to the page's card component whole; everything else is Rasa's
 own behaviour (text split in paragraphs, buttons as quick replies).
 
-It also repairs session persistence: python-socketio 5.10 and later made
-`AsyncServer.enter_room` a coroutine, which Rasa 3.6 calls without awaiting,
-so a client never joined its session's room and never got a reply.
+Session ids are issued by the server and signed (bot/channels/session_ids.py):
+a client that asks to resume a session it did not get from this server gets a
+new one, and a message that names an unsigned session id is refused. Every
+message passes the guard (bot/channels/guard.py); anything malformed gets a
+short `bot_uttered` reply instead of an error. It also repairs session
+persistence: python-socketio 5.10 and later made `AsyncServer.enter_room` a
+coroutine, which Rasa 3.6 calls without awaiting.
 """
 
 from __future__ import annotations
 
 import inspect
-import uuid
+import json
+import logging
 from typing import Any, Awaitable, Callable, Dict
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
 
+from bot.channels.guard import check_message, log_message
 from bot.channels.outages import answering_outages, fail_loudly
+from bot.channels.senders import SOCKETIO, conversation_id
+from bot.channels.session_ids import SessionIds, session_secret
+from bot.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+NOT_A_MESSAGE = "Sorry, I could not read that message. Please type what you feel in your feet."
+UNKNOWN_SESSION = "This chat session is not valid any more. Please reload the page to start a new one."
+FAILED = "Sorry, something went wrong on my side and I could not answer. Please send your message again."
 
 
 class WebChatOutput(SocketIOOutput):
@@ -45,7 +60,8 @@ class WebChatOutput(SocketIOOutput):
 
 
 class WebChatInput(SocketIOInput):
-    """socket.io with `WebChatOutput` for every reply (Rasa builds its output inline)."""
+    """socket.io with `WebChatOutput` for every reply (Rasa builds its output inline), server-issued
+    session ids (bot/channels/session_ids.py) and every message checked (bot/channels/guard.py)."""
 
     @classmethod
     def name(cls) -> str:
@@ -55,22 +71,69 @@ class WebChatInput(SocketIOInput):
         return None if self.sio is None else WebChatOutput(self.sio, self.bot_message_evt)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        settings = Settings.from_env()
+        session_ids = SessionIds(session_secret(settings))
         guarded = answering_outages(on_new_message)
-
-        async def handle(message: UserMessage) -> None:
-            message.output_channel = WebChatOutput(self.sio, self.bot_message_evt)
-            await guarded(message)
-
-        socketio_webhook = fail_loudly(super().blueprint(handle))
+        socketio_webhook = fail_loudly(super().blueprint(guarded))
         sio = self.sio
+        # engine.io's own cap (1,000,000 bytes) would drop the connection before the guard could reply.
+        sio.eio.max_http_buffer_size = settings.max_request_bytes
+
+        async def join(sid: str, room: str) -> None:
+            joined = sio.enter_room(sid, room, namespace=self.namespace)
+            if inspect.isawaitable(joined):
+                await joined
+
+        async def refuse(sid: str, text: str) -> None:
+            await sio.emit(self.bot_message_evt, {"text": text}, room=sid, namespace=self.namespace)
 
         @sio.on("session_request", namespace=self.namespace)
-        async def session_request(sid: str, data: Dict[str, Any] | None) -> None:
-            session_id = (data or {}).get("session_id") or uuid.uuid4().hex
-            if self.session_persistence:
-                joined = sio.enter_room(sid, session_id, namespace=self.namespace)
-                if inspect.isawaitable(joined):
-                    await joined
+        async def session_request(sid: str, data: Any = None, *_: Any) -> None:
+            requested = data.get("session_id") if isinstance(data, dict) else None
+            session_id = requested if session_ids.conversation(requested) else session_ids.issue()
+            await join(sid, session_ids.conversation(session_id) or sid)
             await sio.emit("session_confirm", session_id, room=sid, namespace=self.namespace)
 
+        @sio.on(self.user_message_evt, namespace=self.namespace)
+        async def handle_message(sid: str, data: Any = None, *_: Any) -> None:
+            if not isinstance(data, dict):
+                await refuse(sid, NOT_A_MESSAGE)
+                return
+            if self.session_persistence:
+                sender_id = session_ids.conversation(data.get("session_id"))
+                if sender_id is None:
+                    await refuse(sid, UNKNOWN_SESSION)
+                    return
+                await join(sid, sender_id)
+            else:
+                sender_id = conversation_id(SOCKETIO, sid)
+                await join(sid, sender_id)
+            checked = check_message(data.get("message"), settings.max_message_chars)
+            if not checked.accepted:
+                await refuse(sid, checked.reply or NOT_A_MESSAGE)
+                return
+            log_message(self.name(), sender_id, checked.text, settings.log_messages)
+            message = UserMessage(
+                checked.text,
+                WebChatOutput(sio, self.bot_message_evt),
+                sender_id,
+                input_channel=self.name(),
+                metadata=_metadata(data.get(self.metadata_key)),
+            )
+            try:
+                await guarded(message)
+            except Exception as error:  # the type only: an error's text can quote the message
+                logger.error("a chat page message could not be handled: %s", type(error).__name__)
+                await refuse(sid, FAILED)
+
         return socketio_webhook
+
+
+def _metadata(raw: Any) -> Dict[str, Any] | None:
+    """The widget's custom data: an object, or a JSON string of one; anything else is dropped."""
+    if isinstance(raw, str):
+        try:
+            raw = json.loads(raw)
+        except ValueError:
+            return None
+    return raw if isinstance(raw, dict) else None

@@ -8,7 +8,10 @@ On top of Rasa's `TelegramInput`:
 - a button tap (callback query) is answered, so the client stops its spinner,
   and its payload goes to the assistant; Telegram's `/start` greets;
 - an edited message or a sticker, photo and the like gets a short note
-  instead of silently vanishing or replaying a turn of the interview.
+  instead of silently vanishing or replaying a turn of the interview;
+- a body that is not an Update gets 400 with a JSON error, never a server
+  error; every message passes the guard (bot/channels/guard.py);
+- a chat's conversation is `telegram:<chat id>` (bot/channels/senders.py).
 
 Replies are plain text (no parse mode, so nothing needs escaping); buttons
 become an inline keyboard whose callback data is the button's payload; an
@@ -36,9 +39,12 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.guard import check_message, log_message
+from bot.channels.http_errors import json_error, read_json_object
 from bot.channels.outages import answering_outages, fail_loudly
 from bot.channels.payloads import heading, is_clinical, summary
-from bot.settings import TELEGRAM_API_URL
+from bot.channels.senders import TELEGRAM, conversation_id, native_id
+from bot.settings import TELEGRAM_API_URL, Settings
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +61,7 @@ class TelegramOutput(RasaTelegramOutput):
         Bot.__init__(self, access_token, server=TelegramAPIServer.from_base(api_url))
 
     async def send_response(self, recipient_id: str, message: Dict[str, Any]) -> None:
+        recipient_id = native_id(TELEGRAM, recipient_id)
         custom = message.get("custom")
         if is_clinical(custom) and not message.get("buttons"):
             await self.send_message(recipient_id, heading(custom))
@@ -63,6 +70,7 @@ class TelegramOutput(RasaTelegramOutput):
         await super().send_response(recipient_id, message)
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        recipient_id = native_id(TELEGRAM, recipient_id)
         for part in (p.strip() for p in text.split("\n\n")):
             if part:
                 await self.send_message(recipient_id, part)
@@ -80,13 +88,18 @@ class TelegramOutput(RasaTelegramOutput):
         else:
             for button in keyboard:
                 markup.row(button)
-        await self.send_message(recipient_id, text, reply_markup=markup)
+        await self.send_message(native_id(TELEGRAM, recipient_id), text, reply_markup=markup)
 
     async def send_custom_json(self, recipient_id: str, json_message: Dict[str, Any], **kwargs: Any) -> None:
+        recipient_id = native_id(TELEGRAM, recipient_id)
         if is_clinical(json_message):
             await self.send_message(recipient_id, "\n".join(summary(json_message)))
         else:
             await super().send_custom_json(recipient_id, json_message, **kwargs)
+
+
+def _chat_id(chat_id: Any) -> bool:
+    return isinstance(chat_id, int) and not isinstance(chat_id, bool)
 
 
 def _callback_data(payload: str, title: str) -> str:
@@ -148,6 +161,7 @@ class TelegramInput(RasaTelegramInput):
         # Rasa builds channels before its event loop runs, as Rasa's own connector assumes.
         asyncio.run(self.register_webhook())
         on_new_message = answering_outages(on_new_message)
+        settings = Settings.from_env()
         telegram_webhook = fail_loudly(Blueprint("telegram_webhook", __name__))
         out_channel = self.get_output_channel()
 
@@ -159,24 +173,38 @@ class TelegramInput(RasaTelegramInput):
         async def message(request: Request) -> HTTPResponse:
             if not self._authentic(request):
                 return response.text("invalid secret token", status=HTTPStatus.UNAUTHORIZED)
-            if not isinstance(request.json, dict):
-                return response.text("expected a Telegram Update", status=HTTPStatus.BAD_REQUEST)
-            update = Update(**request.json)
-            text, chat_id = await _read(update, out_channel)
-            if text is None or chat_id is None:
-                return response.text("success")
+            body, problem = read_json_object(request)
+            if body is None:
+                return json_error(HTTPStatus.BAD_REQUEST, problem or "expected a Telegram Update")
             try:
+                update = Update(**body)
+                text, chat_id = await _read(update, out_channel)
+            except (TelegramAPIError, aiohttp.ClientError) as error:
+                logger.error("a Telegram reply could not be sent: %s", type(error).__name__)
+                return response.text("success")
+            except Exception:  # aiogram could not read it: not an Update (its fields have other types)
+                return json_error(HTTPStatus.BAD_REQUEST, "expected a Telegram Update")
+            if text is None or not _chat_id(chat_id):
+                return response.text("success")
+            sender_id = conversation_id(TELEGRAM, chat_id)
+            command = COMMANDS.get(text.strip(), text) if isinstance(text, str) else text
+            checked = check_message(command, settings.max_message_chars)
+            try:
+                if not checked.accepted:
+                    await out_channel.send_text_message(sender_id, checked.reply or NOT_TEXT_NOTE)
+                    return response.text("success")
+                log_message(self.name(), sender_id, checked.text, settings.log_messages)
                 await on_new_message(
                     UserMessage(
-                        COMMANDS.get(text.strip(), text),
+                        checked.text,
                         out_channel,
-                        str(chat_id),
+                        sender_id,
                         input_channel=self.name(),
                         metadata=self.get_metadata(request),
                     )
                 )
-            except Exception:  # Telegram would redeliver on an error status: answer, and log instead.
-                logger.exception("the Telegram message could not be handled")
+            except Exception as error:  # Telegram would redeliver on an error status: log instead
+                logger.error("the Telegram message could not be handled: %s", type(error).__name__)
             return response.text("success")
 
         return telegram_webhook

@@ -83,7 +83,7 @@ def send(
 ) -> List[Dict[str, Any]]:
     """Posts one signed request and returns the replies it caused, once the assistant is done."""
     before = len(posts(fake_slack, user))
-    turns = channels.user_turns(user)
+    turns = channels.user_turns(f"slack:{user}")
     content_type = "application/x-www-form-urlencoded" if form else "application/json"
     status, _, _ = channels.post(WEBHOOK, body, sign_slack(body, content_type=content_type))
     assert status == 200
@@ -95,8 +95,8 @@ def send(
 def wait_until_listening(channels, user: str, turns: int, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        tracker = channels.tracker(user)
-        if channels.user_turns(user) >= turns and tracker["latest_action_name"] == "action_listen":
+        tracker = channels.tracker(f"slack:{user}")
+        if channels.user_turns(f"slack:{user}") >= turns and tracker["latest_action_name"] == "action_listen":
             return
         time.sleep(0.3)
     raise AssertionError(f"the assistant did not finish the turn of {user}")
@@ -140,7 +140,7 @@ def test_unsigned_or_replayed_requests_are_refused_and_never_reach_the_assistant
     status, _, _ = channels.post(WEBHOOK, body, headers)
     assert status == 401
     time.sleep(2)
-    assert channels.user_turns(user) == 0
+    assert channels.user_turns(f"slack:{user}") == 0
     assert posts(fake_slack, user) == []
 
 
@@ -157,7 +157,7 @@ def test_a_message_gets_a_reply_and_a_retry_gets_none(channels, fake_slack, sign
     assert response_headers.get("X-Slack-No-Retry") == "1"
     time.sleep(3)
     assert len(posts(fake_slack, user)) == count
-    assert channels.user_turns(user) == 1
+    assert channels.user_turns(f"slack:{user}") == 1
 
 
 def test_an_emergency_is_a_slack_message_with_an_emergency_header(channels, fake_slack, sign_slack) -> None:
@@ -180,7 +180,7 @@ def test_the_interview_with_buttons_ends_in_an_assessment_in_blocks(
         assessment = [r for r in replies if header(r).startswith("Triage level:")]
         if assessment:
             break
-        slot = channels.tracker(user)["slots"]["requested_slot"]
+        slot = channels.tracker(f"slack:{user}")["slots"]["requested_slot"]
         assert slot, f"neither a question nor an assessment: {replies}"
         answer = interview_answers[slot]
         if answer in button_values(replies[-1]):
@@ -192,7 +192,7 @@ def test_the_interview_with_buttons_ends_in_an_assessment_in_blocks(
         raise AssertionError("no assessment after the interview")
     assert clicked, "no question was answered with a button"
     blocks = assessment[0]["blocks"]
-    level = channels.tracker(user)["slots"]["triage_level"]
+    level = channels.tracker(f"slack:{user}")["slots"]["triage_level"]
     assert level in ("see_clinician", "self_care")
     assert (
         header(assessment[0])

@@ -119,7 +119,7 @@ def test_start_up_checks_the_bot_and_registers_the_webhook_with_its_secret(chann
 def test_updates_without_the_secret_token_are_refused(channels, fake_telegram, secret) -> None:
     chat = new_chat()
     assert post(channels, text_update(chat, "my feet are numb"), secret=secret) == 401
-    assert channels.user_turns(str(chat)) == 0
+    assert channels.user_turns(f"telegram:{chat}") == 0
     assert sent(fake_telegram, chat) == []
 
 
@@ -135,7 +135,7 @@ def test_an_edited_message_or_a_sticker_gets_a_note_and_no_turn(channels, fake_t
         EDITED_NOTE
     ]
     assert [r["text"] for r in send(channels, fake_telegram, chat, sticker_update(chat))] == [NOT_TEXT_NOTE]
-    assert channels.user_turns(str(chat)) == 0
+    assert channels.user_turns(f"telegram:{chat}") == 0
 
 
 def test_the_interview_uses_keyboards_and_button_callbacks_and_ends_in_an_assessment(
@@ -147,7 +147,7 @@ def test_the_interview_uses_keyboards_and_button_callbacks_and_ends_in_an_assess
     for _ in range(MAX_TURNS):
         if any(r["text"].startswith("Triage level:") for r in replies):
             break
-        slot = channels.tracker(str(chat))["slots"]["requested_slot"]
+        slot = channels.tracker(f"telegram:{chat}")["slots"]["requested_slot"]
         assert slot, f"neither a question nor an assessment: {replies}"
         question = replies[-1]
         buttons = keyboard(question)
@@ -163,7 +163,7 @@ def test_the_interview_uses_keyboards_and_button_callbacks_and_ends_in_an_assess
     else:
         raise AssertionError("no assessment after the interview")
     assert tapped, "no question was answered with a button"
-    level = channels.tracker(str(chat))["slots"]["triage_level"]
+    level = channels.tracker(f"telegram:{chat}")["slots"]["triage_level"]
     first = next(r["text"] for r in replies if r["text"].startswith("Triage level:"))
     assert (
         first
@@ -180,7 +180,7 @@ def test_an_emergency_starts_with_the_emergency_heading(channels, fake_telegram)
     chat = new_chat()
     replies = send(channels, fake_telegram, chat, text_update(chat, "I can't breathe"))
     assert replies[0]["text"] == "EMERGENCY: call your local emergency number now"
-    assert channels.tracker(str(chat))["slots"]["triage_level"] == "emergency"
+    assert channels.tracker(f"telegram:{chat}")["slots"]["triage_level"] == "emergency"
 
 
 def test_text_goes_out_as_it_is_without_a_parse_mode(channels, fake_telegram) -> None:
@@ -191,7 +191,7 @@ def test_text_goes_out_as_it_is_without_a_parse_mode(channels, fake_telegram) ->
     async def deliver() -> None:
         channel = TelegramOutput(channels.stack.settings.telegram.token, fake_telegram.url)
         try:
-            await channel.send_text_message(str(chat), text)
+            await channel.send_text_message(f"telegram:{chat}", text)
         finally:
             await channel.session.close()
 

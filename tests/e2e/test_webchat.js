@@ -43,12 +43,15 @@ function check(condition, message) {
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/* The conversation of the page's session: its server-issued session id without the signature. */
 async function sessionId(page) {
-  return page.evaluate(() => JSON.parse(localStorage.getItem('chat_session') || '{}').session_id);
+  const issued = await page.evaluate(() => JSON.parse(localStorage.getItem('chat_session') || '{}').session_id);
+  return issued ? issued.slice(0, issued.lastIndexOf('.')) : issued;
 }
 
 async function tracker(id) {
-  const response = await fetch(`${RASA_URL}/conversations/${encodeURIComponent(id)}/tracker`);
+  // Rasa's HTTP API matches the id as written in the path: keep the colon of `socketio:<id>` as it is.
+  const response = await fetch(`${RASA_URL}/conversations/${encodeURIComponent(id).replace(/%3A/g, ':')}/tracker`);
   check(response.ok, `tracker: HTTP ${response.status}`);
   return response.json();
 }
