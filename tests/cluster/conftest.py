@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Dict, Iterator, List
 
 import pytest
+from local_postgres import admin_connection, temporary_database
 
 from bot.services import ServiceUnavailable, check_rabbitmq
 from bot.settings import PROJECT_ROOT, DatabaseSettings, RabbitSettings, RedisSettings, Settings
@@ -24,9 +25,6 @@ from scripts.serve import free_port
 from .client import Client
 
 REPORTS = PROJECT_ROOT / "reports"
-PG_HOST = os.environ.get("TEST_PG_HOST", "127.0.0.1")
-PG_PORT = int(os.environ.get("TEST_PG_PORT", "5432"))
-PG_USER = os.environ.get("TEST_PG_USER", "postgres")
 REDIS_HOST = os.environ.get("TEST_REDIS_HOST", "127.0.0.1")
 REDIS_PORT = int(os.environ.get("TEST_REDIS_PORT", "6379"))
 REDIS_DB = 1
@@ -34,31 +32,9 @@ RABBIT_HOST = os.environ.get("TEST_RABBITMQ_HOST", "127.0.0.1")
 RABBIT_PORT = int(os.environ.get("TEST_RABBITMQ_PORT", "5672"))
 
 
-def admin_connection(dbname: str = "postgres"):
-    import psycopg2
-
-    connection = psycopg2.connect(host=PG_HOST, port=PG_PORT, user=PG_USER, dbname=dbname, connect_timeout=5)
-    connection.autocommit = True
-    return connection
-
-
 @pytest.fixture(scope="session")
 def database() -> Iterator[DatabaseSettings]:
-    import psycopg2
-
-    try:
-        connection = admin_connection()
-    except psycopg2.OperationalError as error:
-        pytest.skip(f"no PostgreSQL at {PG_HOST}:{PG_PORT}: {str(error).strip().splitlines()[0]}")
-    name = f"assistant_test_{uuid.uuid4().hex[:10]}"
-    with connection.cursor() as cursor:
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    connection.close()
-    yield DatabaseSettings(host=PG_HOST, port=PG_PORT, name=name, user=PG_USER, password=None)
-    connection = admin_connection()
-    with connection.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    connection.close()
+    yield from temporary_database("assistant_test")
 
 
 @pytest.fixture(scope="session")

@@ -4,10 +4,11 @@ replica handled it, and no lock of it is left in Redis."""
 from __future__ import annotations
 
 import pytest
+from interview_script import OPENING
 
 from bot.graph.forget_me import FORGOTTEN
 
-from .client import OPENING, new_sender
+from .client import new_sender
 from .conftest import LocalCluster
 
 pytestmark = pytest.mark.cluster

@@ -8,13 +8,13 @@ import os
 import subprocess
 import sys
 import time
-import uuid
 from dataclasses import replace
 from pathlib import Path
 from typing import Iterator, List
 
 import pytest
 import sqlalchemy.exc
+from local_postgres import temporary_database
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.tracker_store import FailSafeTrackerStore, InMemoryTrackerStore, SQLTrackerStore
 from rasa.shared.core.domain import Domain
@@ -31,39 +31,12 @@ from bot.graph.conversation_deletion import (
 from bot.settings import PROJECT_ROOT, DatabaseSettings, RedisSettings, Settings
 
 DAY = 86400.0
-PG_HOST = os.environ.get("TEST_PG_HOST", "127.0.0.1")
-PG_PORT = int(os.environ.get("TEST_PG_PORT", "5432"))
-PG_USER = os.environ.get("TEST_PG_USER", "postgres")
-
-
-def _admin_connection():
-    import psycopg2
-
-    connection = psycopg2.connect(
-        host=PG_HOST, port=PG_PORT, user=PG_USER, dbname="postgres", connect_timeout=5
-    )
-    connection.autocommit = True
-    return connection
 
 
 @pytest.fixture(scope="module")
 def postgres_database() -> Iterator[DatabaseSettings]:
     """A database of its own on the local PostgreSQL, dropped afterwards."""
-    import psycopg2
-
-    try:
-        connection = _admin_connection()
-    except psycopg2.OperationalError as error:
-        pytest.skip(f"no PostgreSQL at {PG_HOST}:{PG_PORT}: {str(error).strip().splitlines()[0]}")
-    name = f"privacy_test_{uuid.uuid4().hex[:10]}"
-    with connection.cursor() as cursor:
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    connection.close()
-    yield DatabaseSettings(host=PG_HOST, port=PG_PORT, name=name, user=PG_USER, password=None)
-    connection = _admin_connection()
-    with connection.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    connection.close()
+    yield from temporary_database("privacy_test")
 
 
 def embedded_settings(tmp_path: Path) -> Settings:
