@@ -14,8 +14,9 @@ from bot import interview, red_flags
 
 
 class ValidateSymptomForm(FormValidationAction):
-    """Fills every interview slot the latest message answers (see bot.interview), and
-    asks to rephrase an answer it could not place, only once per question."""
+    """Fills every interview slot the latest message answers (see bot.interview). An answer
+    not understood is met with a request to rephrase (a rule); the second in a row is noted as
+    not sure, so that the form fills the slot and goes on (with nothing filled, it would stop)."""
 
     def name(self) -> str:
         return "validate_symptom_form"
@@ -34,12 +35,14 @@ class ValidateSymptomForm(FormValidationAction):
             known=known,
             confidence=float((tracker.latest_message or {}).get("intent", {}).get("confidence") or 0.0),
         )
-        if intent == interview.UNSURE_INTENT and requested and requested not in filled:
-            if interview.not_understood_in_a_row(tracker.events, requested) >= interview.MAX_NOT_UNDERSTOOD:
-                filled[requested] = interview.unanswered(requested)
-                dispatcher.utter_message(text=interview.NOTED_AS_NOT_SURE)
-            else:
-                dispatcher.utter_message(response="utter_please_rephrase")
+        if (
+            intent == interview.UNSURE_INTENT
+            and requested
+            and requested not in filled
+            and interview.not_understood_in_a_row(tracker.events, requested) >= interview.MAX_NOT_UNDERSTOOD
+        ):
+            filled[requested] = interview.unanswered(requested)
+            dispatcher.utter_message(text=interview.NOTED_AS_NOT_SURE)
         events: List[EventType] = [SlotSet(s, v) for s, v in filled.items() if v != known.get(s)]
         urgent = intent == "report_red_flag" or red_flags.mentions_a_part(latest_findings(tracker))
         first = interview.question_out_of_order({**known, **filled}, urgent)

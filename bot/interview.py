@@ -52,7 +52,7 @@ MAX_ANSWER_CHARS = 80
 #: as "not sure" and the interview goes on: someone who cannot put an answer
 #: another way must not be asked the same thing forever.
 MAX_NOT_UNDERSTOOD = 2
-NOTED_AS_NOT_SURE = "Sorry, I still didn't understand that, so I'll note it as not sure and move on."
+NOTED_AS_NOT_SURE = "Never mind: I'll note that as not sure and move on."
 
 
 @dataclass(frozen=True)

@@ -55,19 +55,29 @@ class WebChat:
 
     def __init__(self, url: str) -> None:
         self.url = url
-        self.session = uuid.uuid4().hex
+        self.session = ""  # issued by the server (bot/channels/session_ids.py)
         self.client = socketio.AsyncClient()
         self.received: asyncio.Queue[Dict] = asyncio.Queue()
         self.client.on("bot_uttered", self.received.put)
 
     async def __aenter__(self) -> WebChat:
         confirmed = asyncio.Event()
-        self.client.on("session_confirm", lambda *_: confirmed.set())
+
+        def confirm(session: str) -> None:
+            self.session = session
+            confirmed.set()
+
+        self.client.on("session_confirm", confirm)
         # Long polling: the websocket transport of this python-engineio wants a newer aiohttp.
         await self.client.connect(self.url, transports=["polling"])
-        await self.client.emit("session_request", {"session_id": self.session})
+        await self.client.emit("session_request", {"session_id": None})
         await asyncio.wait_for(confirmed.wait(), 30)
         return self
+
+    @property
+    def conversation(self) -> str:
+        """The conversation id: the session id without its signature."""
+        return self.session.rpartition(".")[0]
 
     async def __aexit__(self, *_: object) -> None:
         await self.client.disconnect()
@@ -91,10 +101,10 @@ def test_socketio_answers_a_locked_store_with_the_outage_reply_and_recovers(assi
             with write_locked(assistant.stack.settings.tracker_db):
                 during = await chat.say("both feet", until=OUTAGE_REPLY)
             after = await chat.say("both feet")
-            return chat.session, during, after
+            return chat.conversation, during, after
 
-    session, during, after = asyncio.run(conversation())
+    conversation_id, during, after = asyncio.run(conversation())
     # socket.io sends each reply as it is made, so the turn's question came before the save failed.
     assert during[-1] == OUTAGE_REPLY
     assert after and OUTAGE_REPLY not in after
-    assert user_messages(assistant, session) == ["my feet are numb", "both feet"]
+    assert user_messages(assistant, conversation_id) == ["my feet are numb", "both feet"]

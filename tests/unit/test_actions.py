@@ -167,7 +167,7 @@ def test_interview_takes_a_one_word_answer_to_the_question_asked() -> None:
     assert events == [SlotSet("laterality", "both_sides")]
 
 
-def test_interview_asks_to_rephrase_once_then_notes_not_sure() -> None:
+def test_interview_notes_not_sure_when_an_answer_is_not_understood_twice() -> None:
     asked = {"event": "slot", "name": "requested_slot", "value": "onset"}
     first = [
         user("because of the thing", "inform"),
@@ -177,8 +177,7 @@ def test_interview_asks_to_rephrase_once_then_notes_not_sure() -> None:
     messages, events = run(
         ValidateSymptomForm(), tracker(first, slots={"requested_slot": "onset"}, active_loop="symptom_form")
     )
-    assert [m["response"] for m in messages] == ["utter_please_rephrase"]
-    assert events == []
+    assert messages == [] and events == []  # the rule has asked to rephrase
 
     again = [*first, asked, user("the thing with the pills", "nlu_fallback")]
     messages, events = run(
