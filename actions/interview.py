@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, List
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
@@ -49,49 +49,3 @@ class ValidateSymptomForm(FormValidationAction):
         if first:
             events.append(SlotSet("requested_slot", first))
         return events
-
-
-class AskForSlot:
-    """Asks one interview question (the form calls action_ask_<slot>).
-    A mixin, not an Action, so that rasa-sdk registers only the concrete ones."""
-
-    slot: str = ""
-
-    def name(self) -> str:
-        return f"action_ask_{self.slot}"
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
-    ) -> List[EventType]:
-        question = interview.QUESTIONS[self.slot]
-        buttons = [{"title": title, "payload": payload} for title, payload in question.quick_replies]
-        dispatcher.utter_message(text=question.text, buttons=buttons)
-        return []
-
-
-class AskBodyPart(AskForSlot, Action):
-    slot = "body_part"
-
-
-class AskLaterality(AskForSlot, Action):
-    slot = "laterality"
-
-
-class AskOnset(AskForSlot, Action):
-    slot = "onset"
-
-
-class AskRedFlagScreen(AskForSlot, Action):
-    slot = "red_flag_screen"
-
-
-class AskDuration(AskForSlot, Action):
-    slot = "duration"
-
-
-class AskProgression(AskForSlot, Action):
-    slot = "progression"
-
-
-class AskRiskFactors(AskForSlot, Action):
-    slot = "risk_factors"

@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -176,7 +177,7 @@ def main(argv: List[str] | None = None) -> int:
                 profiler = subprocess.Popen(profile_command(pid, 60, out), stdout=subprocess.DEVNULL)
             interleaved(shape, systems, log)
             if profiler is not None:
-                profiler.terminate()
+                profiler.send_signal(signal.SIGINT)  # py-spy writes its profile on Ctrl-C, not on SIGTERM
                 profiler.wait()
                 profiler = None
                 log(f"    profile of this assistant's Rasa server: {out} (open in https://speedscope.app)")

@@ -17,6 +17,8 @@ from bot.settings import Settings
 
 #: Rasa's SQL store on an SQLite file in write-ahead-log mode (one server).
 SQLITE_TRACKER_STORE = "bot.graph.tracker_store.SQLiteTrackerStore"
+#: Rasa's SQL store on PostgreSQL, recent conversations kept in memory (any number of servers).
+SQL_TRACKER_STORE = "bot.graph.tracker_store.CachedSQLTrackerStore"
 #: Rasa's own module path for the lock store that keeps one conversation's messages in order across servers.
 REDIS_LOCK_STORE = "redis"
 
@@ -30,7 +32,7 @@ def runtime_endpoints(settings: Settings) -> Dict[str, Any]:
     assert database is not None and redis is not None, "the production profile has both"
     endpoints["tracker_store"] = _without_none(
         {
-            "type": "SQL",
+            "type": SQL_TRACKER_STORE,
             "dialect": "postgresql",
             "url": database.host,
             "port": database.port,

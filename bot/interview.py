@@ -10,10 +10,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Dict, List, Mapping, Sequence, Tuple
+
+import yaml
 
 from bot.findings import UNKNOWN, finding_from_entity
 from bot.nlp.duration import to_weeks
+from bot.settings import PROJECT_ROOT
+
+DOMAIN_FILE = PROJECT_ROOT / "domain.yml"
 
 #: The order of the questions (red-flag screen early); also the form's order in domain.yml.
 INTERVIEW_ORDER = (
@@ -61,52 +67,20 @@ class Question:
     quick_replies: Tuple[Tuple[str, str], ...]  # (title, what it sends)
 
 
-NOT_SURE = ("Not sure", "/dont_know")
-#: One short question per slot; quick replies send plain words the NLU understands,
-#: or an intent where the words would be ambiguous ("yes" / "no").
-QUESTIONS: Dict[str, Question] = {
-    "body_part": Question(
-        "Where exactly do you feel it? For example your toes, the soles, the whole foot, or up your legs.",
-        (
-            ("Toes", "my toes"),
-            ("Soles", "the soles of my feet"),
-            ("Whole foot", "my whole foot"),
-            ("Up the legs", "my feet and legs"),
-            NOT_SURE,
-        ),
-    ),
-    "laterality": Question(
-        "Is it in both feet, or only one side?",
-        (("Both feet", "both feet"), ("One side", "only one foot"), NOT_SURE),
-    ),
-    "onset": Question(
-        "Did it start suddenly, or come on slowly?",
-        (("Suddenly", "it came on suddenly"), ("Slowly", "it came on gradually"), NOT_SURE),
-    ),
-    "red_flag_screen": Question(
-        "Have you had any of these: numbness that came on suddenly and is severe, weakness that came on "
-        "quickly, trouble breathing, or losing control of your bladder or bowels?",
-        (("Yes", "/affirm"), ("No", "/deny"), NOT_SURE),
-    ),
-    "duration": Question(
-        "How long have you had it? For example a few minutes, a few weeks, or months.", (NOT_SURE,)
-    ),
-    "progression": Question(
-        "Is it getting worse, spreading, staying the same, or coming and going?",
-        (
-            ("Getting worse", "it is getting worse"),
-            ("Spreading up", "it is spreading up my legs"),
-            ("Same", "it stays the same"),
-            ("Comes and goes", "it comes and goes"),
-            ("Getting better", "it is getting better"),
-        ),
-    ),
-    "risk_factors": Question(
-        "Last question. Do any of these apply to you: diabetes, a vegan diet or low B12, stomach or gut "
-        "surgery, drinking a lot of alcohol, chemotherapy, poor circulation, or a back or disc problem?",
-        (("None of these", "/deny"), NOT_SURE),
-    ),
-}
+def load_questions(domain_file: Path = DOMAIN_FILE) -> Dict[str, Question]:
+    """One short question per slot, as the domain's `utter_ask_<slot>` responses ask it: Rasa's form
+    asks them itself, without a call to the action server. Quick replies send plain words the NLU
+    understands, or an intent where the words would be ambiguous ("yes" / "no")."""
+    responses = yaml.safe_load(domain_file.read_text(encoding="utf-8"))["responses"]
+    questions = {}
+    for slot in INTERVIEW_ORDER:
+        (response,) = responses[f"utter_ask_{slot}"]
+        buttons = tuple((button["title"], button["payload"]) for button in response.get("buttons", ()))
+        questions[slot] = Question(response["text"], buttons)
+    return questions
+
+
+QUESTIONS: Dict[str, Question] = load_questions()
 
 # Short answers to the question being asked, tried in order.
 KEYWORDS: Dict[str, Sequence[tuple]] = {

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from rasa.core.tracker_store import FailSafeTrackerStore, SQLTrackerStore, TrackerStore
 
 from bot.endpoints import SQLITE_TRACKER_STORE, runtime_endpoints
-from bot.graph.tracker_store import SQLiteTrackerStore
+from bot.graph.tracker_store import CachedSQLTrackerStore, SQLiteTrackerStore
 from bot.settings import Settings
 
 
@@ -26,7 +26,7 @@ class UnsupportedStore(TypeError):
 def open_tracker_store(settings: Settings) -> SQLTrackerStore:
     """The profile's tracker store, opened as the Rasa server opens it from its endpoints."""
     config = dict(runtime_endpoints(settings)["tracker_store"])
-    store_class = SQLiteTrackerStore if config.pop("type") == SQLITE_TRACKER_STORE else SQLTrackerStore
+    store_class = SQLiteTrackerStore if config.pop("type") == SQLITE_TRACKER_STORE else CachedSQLTrackerStore
     return store_class(host=config.pop("url", None), **config)
 
 
@@ -45,6 +45,8 @@ def delete_conversation(store: SQLTrackerStore, sender_id: str) -> int:
     with store.session_scope() as session:
         deleted = session.execute(sa.delete(events).where(events.c.sender_id == sender_id)).rowcount
         session.commit()
+    if isinstance(store, CachedSQLTrackerStore):
+        store.recent.drop(sender_id)
     _empty_write_ahead_log(store)
     return deleted
 

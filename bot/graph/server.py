@@ -1,7 +1,8 @@
 """The Rasa command line with this project's additions in its process: `python -m bot.graph.server run ...`.
 
 scripts/serve.py starts the Rasa server this way; the arguments are `rasa`'s own. Installed first:
-- speed-ups: the action-response check (action_response.py) and the model load (model_loading.py);
+- speed-ups: the action-response check (action_response.py), the model load (model_loading.py) and
+  TED's remembered predictions (ted_cache.py);
 - "forget me" deletes a conversation once its turn is saved (forget_me.py);
 - the server answers the person itself when the action server is down or slow (action_fallback.py);
 - the input checks of the HTTP API and the log redaction (bot/channels/http_api.py);
@@ -21,7 +22,7 @@ import sanic  # noqa: F401 - its import shows every library's DeprecationWarning
 warnings.filterwarnings("ignore", category=DeprecationWarning)
 
 from bot.channels import http_api  # noqa: E402 - after the filter
-from bot.graph import action_fallback, action_response, forget_me, model_loading  # noqa: E402
+from bot.graph import action_fallback, action_response, forget_me, model_loading, ted_cache  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 
 
@@ -29,6 +30,7 @@ def main() -> None:
     settings = Settings.from_env()
     action_response.install()
     model_loading.install()
+    ted_cache.install()
     forget_me.install()
     action_fallback.install(settings.action_timeout)
     http_api.install(settings)

@@ -42,7 +42,7 @@ def test_the_default_is_the_embedded_profile_with_sqlite_and_no_shared_services(
 def test_production_shares_postgresql_and_the_redis_lock_store() -> None:
     endpoints = runtime_endpoints(Settings.from_env(PRODUCTION))
     assert endpoints["tracker_store"] == {
-        "type": "SQL",
+        "type": "bot.graph.tracker_store.CachedSQLTrackerStore",
         "dialect": "postgresql",
         "url": "db.internal",
         "port": 5433,

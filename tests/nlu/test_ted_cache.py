@@ -1,0 +1,69 @@
+"""TED's prediction cache (bot/graph/ted_cache.py) never changes a decision: at every
+step of every story, a remembered prediction is the one the model makes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterator, List
+
+import numpy as np
+import pytest
+from rasa.core.agent import Agent
+from rasa.core.policies.ted_policy import TEDPolicy
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.generator import TrainingDataGenerator
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.importers.importer import TrainingDataImporter
+
+from bot.graph import ted_cache
+from bot.settings import PROJECT_ROOT
+
+
+@pytest.fixture(scope="module")
+def ted(model_path: Path) -> TEDPolicy:
+    agent = Agent.load(str(model_path))
+    nodes = agent.processor.graph_runner._instantiated_nodes.values()  # type: ignore[union-attr]
+    return next(node._component for node in nodes if isinstance(node._component, TEDPolicy))
+
+
+@pytest.fixture(scope="module")
+def steps() -> tuple[List[DialogueStateTracker], Domain]:
+    """Every story cut before each of its actions: where the next action is predicted."""
+    importer = TrainingDataImporter.load_from_config(
+        str(PROJECT_ROOT / "config.yml"),
+        str(PROJECT_ROOT / "domain.yml"),
+        [str(PROJECT_ROOT / "data" / "stories"), str(PROJECT_ROOT / "tests" / "stories")],
+    )
+    domain = importer.get_domain()
+    stories = TrainingDataGenerator(
+        importer.get_stories(), domain, augmentation_factor=0, remove_duplicates=False
+    ).generate_story_trackers()
+    # the story up to each of its actions (one tracker object, updated as it goes: copied)
+    return [prior.copy() for story in stories for prior, _ in story.generate_all_prior_trackers()], domain
+
+
+@pytest.fixture
+def uninstalled_afterwards() -> Iterator[None]:
+    yield
+    ted_cache.uninstall()
+
+
+def _model_scores(ted: TEDPolicy, trackers: List[DialogueStateTracker], domain: Domain) -> List[List[float]]:
+    return [ted.predict_action_probabilities(tracker, domain).probabilities for tracker in trackers]
+
+
+def test_remembered_predictions_are_the_models(ted: TEDPolicy, steps, uninstalled_afterwards: None) -> None:
+    trackers, domain = steps
+    expected = _model_scores(ted, trackers, domain)
+    ted_cache.install()
+
+    first = _model_scores(ted, trackers, domain)
+    cache = ted_cache.cache_of(ted)
+    asked_the_model = cache.misses
+    again = _model_scores(ted, trackers, domain)
+
+    assert len(trackers) > 20
+    np.testing.assert_allclose(first, expected, atol=1e-6)
+    np.testing.assert_allclose(again, expected, atol=1e-6)
+    assert asked_the_model < len(trackers)  # the stories share states
+    assert cache.misses == asked_the_model  # the second time, every state was remembered
