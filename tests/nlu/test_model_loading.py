@@ -5,20 +5,16 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from typing import Any, Callable, Dict, Iterator, List, Tuple
+from typing import Any, Callable, Dict, Iterator
 
 import numpy as np
 import pytest
 import yaml
 from rasa.core.agent import Agent
 from rasa.core.policies.ted_policy import TEDPolicy
-from rasa.shared.core.domain import Domain
-from rasa.shared.core.generator import TrainingDataGenerator
-from rasa.shared.core.trackers import DialogueStateTracker
-from rasa.shared.importers.importer import TrainingDataImporter
+from story_trackers import story_trackers
 
 from bot.graph import model_loading
-from bot.settings import PROJECT_ROOT
 
 TEST_SET = Path(__file__).with_name("test_set.yml")
 
@@ -39,19 +35,6 @@ def _ted(agent: Agent) -> TEDPolicy:
     return next(node._component for node in nodes if isinstance(node._component, TEDPolicy))
 
 
-def _story_trackers() -> Tuple[List[DialogueStateTracker], Domain]:
-    importer = TrainingDataImporter.load_from_config(
-        str(PROJECT_ROOT / "config.yml"),
-        str(PROJECT_ROOT / "domain.yml"),
-        [str(PROJECT_ROOT / "data" / "stories"), str(PROJECT_ROOT / "tests" / "stories")],
-    )
-    domain = importer.get_domain()
-    generator = TrainingDataGenerator(
-        importer.get_stories(), domain, augmentation_factor=0, remove_duplicates=False
-    )
-    return generator.generate_story_trackers(), domain
-
-
 def _parse(agent: Agent) -> Callable[[str], Dict[str, Any]]:
     loop = asyncio.new_event_loop()
     return lambda text: loop.run_until_complete(agent.parse_message(text))
@@ -68,7 +51,7 @@ def test_intents_and_entities_are_the_same(agents: Dict[str, Agent]) -> None:
 
 def test_next_action_scores_are_the_same(agents: Dict[str, Agent]) -> None:
     rasa, quick = _ted(agents["rasa"]), _ted(agents["quick"])
-    trackers, domain = _story_trackers()
+    trackers, domain = story_trackers()
     assert trackers
     for tracker in trackers:
         expected = rasa.predict_action_probabilities(tracker, domain).probabilities

@@ -11,12 +11,10 @@ import pytest
 from rasa.core.agent import Agent
 from rasa.core.policies.ted_policy import TEDPolicy
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.generator import TrainingDataGenerator
 from rasa.shared.core.trackers import DialogueStateTracker
-from rasa.shared.importers.importer import TrainingDataImporter
+from story_trackers import story_trackers
 
 from bot.graph import ted_cache
-from bot.settings import PROJECT_ROOT
 
 
 @pytest.fixture(scope="module")
@@ -29,15 +27,7 @@ def ted(model_path: Path) -> TEDPolicy:
 @pytest.fixture(scope="module")
 def steps() -> tuple[List[DialogueStateTracker], Domain]:
     """Every story cut before each of its actions: where the next action is predicted."""
-    importer = TrainingDataImporter.load_from_config(
-        str(PROJECT_ROOT / "config.yml"),
-        str(PROJECT_ROOT / "domain.yml"),
-        [str(PROJECT_ROOT / "data" / "stories"), str(PROJECT_ROOT / "tests" / "stories")],
-    )
-    domain = importer.get_domain()
-    stories = TrainingDataGenerator(
-        importer.get_stories(), domain, augmentation_factor=0, remove_duplicates=False
-    ).generate_story_trackers()
+    stories, domain = story_trackers()
     # the story up to each of its actions (one tracker object, updated as it goes: copied)
     return [prior.copy() for story in stories for prior, _ in story.generate_all_prior_trackers()], domain
 
