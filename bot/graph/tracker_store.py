@@ -2,14 +2,17 @@
 embedded SQLite file, pooled connections without a disk flush per turn.
 
 `CachedSQLTrackerStore` (both profiles): Rasa reads a conversation's every event
-from the database and rebuilds its tracker at each message, a tenth of a turn's
-time in the profile in docs/benchmarks.md. Here the trackers of the last few
-minutes stay in memory, and a read first asks the database for the newest event
-id of that conversation: the remembered tracker is used only if it is still the
-newest (no other replica, deletion or failed turn has changed it since), else it
-is read afresh. At most RECENT_TRACKERS are kept, and each read first drops those
-idle for IDLE_SECONDS, so memory holds no conversation long after it ends;
-deleting a conversation drops it at once.
+from the database and rebuilds its tracker at each message, and counts the
+stored rows at each save. Here the trackers of the last few minutes stay in
+memory with the id of the newest event they hold. A read asks the database for
+that event and any newer ones: when that event is still stored, the newer events
+(another replica's turn) are applied to the remembered tracker, which is then
+exactly what a full read would give; when it is gone (a deletion) or a new
+session began, the conversation is read afresh. A save stores the events added
+since the tracker was read with one insert that reports their ids, so the hot path
+is one query per read and one statement per save. At most RECENT_TRACKERS are kept,
+and each read first drops those idle for IDLE_SECONDS, so memory holds no
+conversation long after it ends; deleting a conversation drops it at once.
 
 `SQLiteTrackerStore` (the embedded profile): Rasa's own SQL store opens a new
 SQLite connection for every read and write and commits every turn in SQLite's
@@ -24,17 +27,19 @@ blocking the writer. bot/endpoints.py names the stores in the profiles' endpoint
 from __future__ import annotations
 
 import itertools
+import json
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Dict, Iterable, List
 
 import sqlalchemy as sa
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import Event, SessionStarted
+from rasa.shared.core.events import Event, SessionStarted, deserialise_events
 from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy.orm import Session, sessionmaker
 
 RECENT_TRACKERS = 256
@@ -75,18 +80,15 @@ class RecentTrackers:
     def peek(self, sender_id: str) -> _Recent | None:
         return self._entries.get(sender_id)
 
-    def get(self, sender_id: str, newest_event_id: int | None) -> DialogueStateTracker | None:
+    def get(self, sender_id: str) -> _Recent | None:
+        """The remembered tracker as it was stored, or None (never stored, idle, or changed since)."""
         self._drop_idle()
         entry = self._entries.pop(sender_id, None)
-        if (
-            entry is None
-            or entry.newest_event_id != newest_event_id
-            or len(entry.tracker.events) != entry.length
-        ):
+        if entry is None or len(entry.tracker.events) != entry.length:
             return None
         entry.used = self.clock()
         self._entries[sender_id] = entry
-        return entry.tracker
+        return entry
 
     def put(self, tracker: DialogueStateTracker, newest_event_id: int | None) -> None:
         self._entries.pop(tracker.sender_id, None)
@@ -110,9 +112,9 @@ class RecentTrackers:
 
 
 def _as_read_from_the_database(tracker: DialogueStateTracker) -> bool:
-    """Rasa reads a conversation back from its latest `SessionStarted` on, and knows which events
-    to add at the next save by counting those rows: a tracker that holds events of an earlier
-    session (a session that started in this turn) must be read back before it is used again."""
+    """Rasa reads a conversation back from its latest `SessionStarted` on: a tracker that holds events
+    of an earlier session (a session that started in this turn) must be read back before it is used
+    again."""
     return not any(isinstance(event, SessionStarted) for event in list(tracker.events)[1:])
 
 
@@ -124,32 +126,88 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         self.recent = RecentTrackers()
 
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
-        newest = self._newest_event_id(sender_id)
-        tracker = self.recent.get(sender_id, newest)
-        if tracker is None:
-            tracker = await super().retrieve(sender_id)
-            if tracker is not None:
-                self.recent.put(tracker, newest)
+        entry = self.recent.get(sender_id)
+        if entry is not None and self._catch_up(entry):
+            return entry.tracker
+        self.recent.drop(sender_id)
+        tracker = await super().retrieve(sender_id)
+        if tracker is not None:
+            self.recent.put(tracker, self._newest_event_id(sender_id))
         return tracker
 
     async def save(self, tracker: DialogueStateTracker) -> None:
+        """Stores the events added since the tracker was read; Rasa's count of the stored rows only
+        for a tracker this store does not remember."""
+        await self.stream_events(tracker)
+        entry = self.recent.peek(tracker.sender_id)
         try:
-            await super().save(tracker)
+            with self.session_scope() as session:
+                if entry is not None and entry.tracker is tracker:
+                    new_events: Iterable[Event] = itertools.islice(tracker.events, entry.length, None)
+                    newest = entry.newest_event_id
+                else:
+                    new_events, newest = super()._additional_events(session, tracker), None
+                rows = [self._row(tracker.sender_id, event) for event in new_events]
+                if rows:
+                    newest = self._insert(session, rows)
+                    session.commit()
         except BaseException:
             self.recent.drop(tracker.sender_id)  # a failed save leaves nothing to trust
             raise
-        self.recent.put(tracker, self._newest_event_id(tracker.sender_id))
+        self.recent.put(tracker, newest)
 
-    def _additional_events(self, session: Session, tracker: DialogueStateTracker) -> Iterator[Event]:
-        """The events to store: Rasa counts the stored ones; a remembered tracker knows how many."""
-        entry = self.recent.peek(tracker.sender_id)
+    def _catch_up(self, entry: _Recent) -> bool:
+        """Applies the events stored after the remembered ones; False when the tracker must be read
+        afresh: its newest event is no longer stored (a deletion), or a new session began."""
+        events = self.SQLEvent.__table__
+        query = (
+            sa.select(events.c.id, events.c.type_name, events.c.timestamp, events.c.data)
+            .where(events.c.sender_id == entry.tracker.sender_id, events.c.id >= entry.newest_event_id)
+            .order_by(events.c.id)
+        )
+        with self.session_scope() as session:
+            rows = session.execute(query).all()
+        remembered = rows[0] if rows else None
+        # SQLite hands out the ids of deleted rows again: the row must also hold the same event.
         if (
-            entry is not None
-            and entry.tracker is tracker
-            and entry.newest_event_id == self._newest_event_id(tracker.sender_id, session)
+            remembered is None
+            or remembered.id != entry.newest_event_id
+            or not entry.tracker.events
+            or remembered.timestamp != entry.tracker.events[-1].timestamp
         ):
-            return itertools.islice(tracker.events, entry.length, None)
-        return super()._additional_events(session, tracker)
+            return False
+        newer = rows[1:]
+        if any(row.type_name == SessionStarted.type_name for row in newer):
+            return False
+        for event in deserialise_events([json.loads(row.data) for row in newer]):
+            entry.tracker.update(event)
+        entry.newest_event_id, entry.length = rows[-1].id, len(entry.tracker.events)
+        return True
+
+    def _row(self, sender_id: str, event: Event) -> Dict[str, Any]:
+        """The row Rasa's SQL store writes for an event."""
+        data = event.as_dict()
+        return {
+            "sender_id": sender_id,
+            "type_name": event.type_name,
+            "timestamp": data.get("timestamp"),
+            "intent_name": data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
+            "action_name": data.get("name"),
+            "data": json.dumps(data),
+        }
+
+    def _insert(self, session: Session, rows: List[Dict[str, Any]]) -> int:
+        """Inserts the rows, in order, with one statement (Rasa's ORM sends one per row, each a round
+        trip to PostgreSQL); returns the newest id."""
+        events = self.SQLEvent.__table__
+        statement = events.insert().values(rows)
+        dialect = session.get_bind().dialect
+        if dialect.implicit_returning:  # PostgreSQL
+            return max(session.execute(statement.returning(events.c.id)).scalars())
+        result = session.execute(statement)
+        if dialect.name == "sqlite":
+            return result.lastrowid  # the last row's
+        return self._newest_event_id(rows[0]["sender_id"], session)
 
     def _newest_event_id(self, sender_id: str, session: Session | None = None) -> int | None:
         events = self.SQLEvent.__table__
