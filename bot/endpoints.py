@@ -19,8 +19,8 @@ from bot.settings import Settings
 SQLITE_TRACKER_STORE = "bot.graph.tracker_store.SQLiteTrackerStore"
 #: Rasa's SQL store on PostgreSQL, recent conversations kept in memory (any number of servers).
 SQL_TRACKER_STORE = "bot.graph.tracker_store.CachedSQLTrackerStore"
-#: Rasa's own module path for the lock store that keeps one conversation's messages in order across servers.
-REDIS_LOCK_STORE = "redis"
+#: Rasa's Redis ticket lock, each step one atomic script: one conversation's messages in order across servers.
+REDIS_LOCK_STORE = "bot.graph.lock_store.AtomicRedisLockStore"
 
 
 def runtime_endpoints(settings: Settings) -> Dict[str, Any]:

@@ -51,7 +51,7 @@ def test_production_shares_postgresql_and_the_redis_lock_store() -> None:
         "password": "s@cret",
     }
     assert endpoints["lock_store"] == {
-        "type": "redis",
+        "type": "bot.graph.lock_store.AtomicRedisLockStore",
         "url": "redis.internal",
         "port": 6380,
         "db": 2,
