@@ -218,16 +218,18 @@ class Cluster:
     url: str
     log_dir: Path
     command: List[str] | None = None
+    environment: Dict[str, str] = field(default_factory=dict)  # e.g. CLUSTER_REPLICAS, CLUSTER_PORT
+    log_name: str = "cluster.log"
     process: subprocess.Popen | None = None
 
     def start(self) -> float:
         began = time.monotonic()
         if self.command:
-            log = (self.log_dir / "cluster.log").open("ab")
+            log = (self.log_dir / self.log_name).open("ab")
             self.process = subprocess.Popen(
                 self.command,
                 cwd=PROJECT_ROOT,
-                env=_env(),
+                env={**_env(), **self.environment},
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,

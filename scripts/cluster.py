@@ -246,12 +246,19 @@ def local_environment(env: Mapping[str, str]) -> Dict[str, str]:
     return {**local, **{k: v for k, v in env.items() if v}, "ASSISTANT_PROFILE": "production"}
 
 
+def runtime_dir(port: int) -> Path:
+    """var/cluster/, or var/cluster-<port>/ on another port: two clusters on one machine (the benchmark
+    measures one replica beside two) must not share nginx's configuration and pid file."""
+    return RUNTIME_DIR / ("cluster" if port == Settings.cluster_port else f"cluster-{port}")
+
+
 def main() -> int:
     settings = Settings.from_env(local_environment(os.environ))
     cluster = Cluster(
         replace(settings, host="127.0.0.1"),
         port=settings.cluster_port,
         replicas=settings.cluster_replicas,
+        log_dir=runtime_dir(settings.cluster_port),
         web_port=settings.web_port,
     )
     stop_requested = False
