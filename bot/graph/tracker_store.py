@@ -43,6 +43,9 @@ from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy.orm import Session, sessionmaker
 
 RECENT_TRACKERS = 256
+#: Rows per INSERT: a turn adds a handful; the HTTP API can replace a conversation with thousands, more
+#: than one statement may carry parameters for (32766 in SQLite's default build).
+INSERT_BATCH = 500
 IDLE_SECONDS = 600.0
 POOL_SIZE = 4
 # secure_delete overwrites deleted rows, so that a deleted conversation's text leaves the file
@@ -197,16 +200,18 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         }
 
     def _insert(self, session: Session, rows: List[Dict[str, Any]]) -> int:
-        """Inserts the rows, in order, with one statement (Rasa's ORM sends one per row, each a round
-        trip to PostgreSQL); returns the newest id."""
+        """Inserts the rows in order, INSERT_BATCH to a statement (Rasa's ORM sends one per row, each
+        a round trip to PostgreSQL); returns the newest id."""
         events = self.SQLEvent.__table__
-        statement = events.insert().values(rows)
         dialect = session.get_bind().dialect
-        if dialect.implicit_returning:  # PostgreSQL
-            return max(session.execute(statement.returning(events.c.id)).scalars())
-        result = session.execute(statement)
-        if dialect.name == "sqlite":
-            return result.lastrowid  # the last row's
+        for start in range(0, len(rows), INSERT_BATCH):
+            statement = events.insert().values(rows[start : start + INSERT_BATCH])
+            if dialect.implicit_returning:  # PostgreSQL
+                newest = max(session.execute(statement.returning(events.c.id)).scalars())
+            else:
+                newest = session.execute(statement).lastrowid  # SQLite: the last row's
+        if dialect.implicit_returning or dialect.name == "sqlite":
+            return newest
         return self._newest_event_id(rows[0]["sender_id"], session)
 
     def _newest_event_id(self, sender_id: str, session: Session | None = None) -> int | None:

@@ -113,6 +113,21 @@ def test_turn_after_turn_every_event_is_stored_once_and_read_back(store: Stores,
     assert [e.as_dict() for e in again.events] == [e.as_dict() for e in run(first.retrieve(sender)).events]
 
 
+def test_thousands_of_events_in_one_save_are_all_stored(store: Stores, sender: str) -> None:
+    """As when the HTTP API replaces a conversation: more rows than one statement of SQLite's default
+    build may carry."""
+    tracker = DialogueStateTracker.from_events(sender, OPENING, DOMAIN.slots)
+    for number in range(2000):
+        answer(tracker, f"answer {number}", "left" if number % 2 else "right")
+    first = store()
+    run(first.save(tracker))
+
+    assert rows(first, sender) == len(OPENING) + 6000
+    again = run(store().retrieve(sender))
+    assert again.latest_message.text == "answer 1999"
+    assert again.get_slot("laterality") == "left"
+
+
 def test_what_another_server_added_is_read(store: Stores, sender: str) -> None:
     first = started(store, sender)
     assert run(first.retrieve(sender)).get_slot("laterality") == "both_sides"
