@@ -3,7 +3,9 @@
 Trains both (timed), starts both (cold start timed), then drives both over the
 REST channel with the same load shapes, in rounds that alternate which system
 goes first, so that whatever else the machine does hits both alike. This
-assistant also plays the whole vignette suite. Writes reports/bench.json,
+assistant also plays the whole vignette suite. Then `make cluster` with two
+replicas is measured against `make cluster` with one and against this
+assistant's embedded server, the three interleaved. Writes reports/bench.json,
 docs/benchmarks.md with its chart, and docs/bench.json.
 
 Run: PYTHONPATH=. .venv/bin/python -m benchmarks.run [--reuse-models] [--cluster-url URL] [--profile]
