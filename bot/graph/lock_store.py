@@ -3,7 +3,7 @@
 Rasa's `RedisLockStore` keeps one conversation's messages in order across
 replicas with a ticket lock stored as JSON under the conversation's key, but
 it takes and returns a ticket in six separate reads and writes from Python
-(7 % of a replica's time in the cluster profile, docs/benchmarks.md), and
+(5 to 7 % of a replica's time in the cluster profile, docs/benchmarks.md), and
 two replicas issuing tickets for one conversation at the same moment can
 overwrite each other's ticket between the read and the write.
 
@@ -71,7 +71,7 @@ return tickets[1]['number']
 """
 )
 
-#: ARGV: now, conversation id, the ticket's number. Returns the ticket; the key goes with the last one.
+#: ARGV: now, conversation id, the ticket's number. Returns the tickets left; the key goes with the last.
 _RETURN = (
     _READ
     + """
