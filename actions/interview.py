@@ -15,8 +15,9 @@ from bot import interview, red_flags
 
 class ValidateSymptomForm(FormValidationAction):
     """Fills every interview slot the latest message answers (see bot.interview). An answer
-    not understood is met with a request to rephrase (a rule); the second in a row is noted as
-    not sure, so that the form fills the slot and goes on (with nothing filled, it would stop)."""
+    not understood is met with a request to rephrase (a rule); the second in a row, or an answer
+    the form cannot use said again word for word, is noted as not sure, so that the form fills
+    the slot and goes on (with nothing filled, it would stop)."""
 
     def name(self) -> str:
         return "validate_symptom_form"
@@ -36,10 +37,13 @@ class ValidateSymptomForm(FormValidationAction):
             confidence=float((tracker.latest_message or {}).get("intent", {}).get("confidence") or 0.0),
         )
         if (
-            intent == interview.UNSURE_INTENT
-            and requested
+            requested
             and requested not in filled
-            and interview.not_understood_in_a_row(tracker.events, requested) >= interview.MAX_NOT_UNDERSTOOD
+            and (
+                intent == interview.UNSURE_INTENT
+                and interview.not_understood_in_a_row(tracker.events, requested) >= interview.MAX_NOT_UNDERSTOOD
+                or interview.repeated_while_asked(tracker.events, requested)
+            )
         ):
             filled[requested] = interview.unanswered(requested)
             dispatcher.utter_message(text=interview.NOTED_AS_NOT_SURE)

@@ -54,9 +54,9 @@ RED_FLAG_PARTS = {
     ("onset", "sudden"),
 }
 MAX_ANSWER_CHARS = 80
-#: Not understood this many times in a row, the question being asked is noted
-#: as "not sure" and the interview goes on: someone who cannot put an answer
-#: another way must not be asked the same thing forever.
+#: Not understood this many times in a row, or said again word for word, the
+#: question being asked is noted as "not sure" and the interview goes on: someone
+#: who cannot put an answer another way must not be asked the same thing forever.
 MAX_NOT_UNDERSTOOD = 2
 NOTED_AS_NOT_SURE = "Never mind: I'll note that as not sure and move on."
 
@@ -218,6 +218,23 @@ def not_understood_in_a_row(events: Sequence[Mapping[str, Any]], requested_slot:
                 break
             count += 1
     return count
+
+
+def repeated_while_asked(events: Sequence[Mapping[str, Any]], requested_slot: str) -> bool:
+    """Whether the latest message says again, word for word, what the person already said while
+    `requested_slot` was being asked: they have no other way to put it, so asking again would loop.
+    A message belongs to the question of the latest `requested_slot` event before it."""
+    said: List[str] = []
+    pending: List[str] = []
+    for event in reversed(events):
+        if event.get("event") == "user":
+            pending.append(" ".join(str(event.get("text") or "").lower().split()))
+        elif event.get("event") == "slot" and event.get("name") == "requested_slot":
+            if event.get("value") != requested_slot:
+                break
+            said += pending
+            pending = []
+    return len(said) > 1 and bool(said[0]) and said[0] in said[1:]
 
 
 def unanswered(slot: str) -> Any:

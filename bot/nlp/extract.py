@@ -18,7 +18,7 @@ from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
 from bot.nlp.duration import to_weeks
-from bot.nlp.lexicon import LEXICON_FILE, Lexicon, is_canonical, load_lexicon
+from bot.nlp.lexicon import LEXICON_FILE, Lexicon, Phrase, is_canonical, load_lexicon
 from bot.nlp.pipeline import (
     BLOCKER_SUFFIX,
     CONTEXT,
@@ -30,6 +30,7 @@ from bot.nlp.pipeline import (
     save_pipeline,
     value_attribute,
 )
+from bot.nlp.typos import TypoCorrector, english_words
 from bot.vocabulary import Vocabulary, load_vocabulary
 
 EXTRACTOR_NAME = "ClinicalEntityExtractor"
@@ -92,6 +93,7 @@ class ClinicalExtractor:
         self._phrases_by_entity: Dict[str, List[str]] = {}
         for entity, key in self._phrase_values:
             self._phrases_by_entity.setdefault(entity, []).append(key)
+        self._typos = TypoCorrector(_lexicon_words(nlp, lexicon), english_words())
 
     @classmethod
     def build(cls, lexicon_path: Path = LEXICON_FILE) -> ClinicalExtractor:
@@ -113,6 +115,11 @@ class ClinicalExtractor:
         experiencer; an extra span keeps its own keys (extractor, confidence...).
         """
         doc = self.nlp.make_doc(text[:MAX_TEXT_CHARS])
+        for token in doc:
+            # The lexicon matches on NORM: a misspelt word matches as the word it stands for.
+            corrected = self._typos.correct(token.lower_)
+            if corrected:
+                token.norm_ = corrected
         extras: List[Tuple[Mapping[str, Any], Span | None]] = []
         lexicon_count = 0
         for name, component in self.nlp.pipeline:
@@ -294,6 +301,25 @@ class ClinicalExtractor:
         if not 0 <= start < end <= len(doc.text):
             return None
         return doc.char_span(start, end, label=str(extra["entity"]), alignment_mode="expand")
+
+
+def _lexicon_words(nlp: Language, lexicon: Lexicon) -> Iterable[str]:
+    """Every word a lexicon phrase matches: the tokens of plain phrases, the strings of patterns."""
+    phrases: List[Phrase] = [
+        phrase for values in lexicon.entities.values() for group in values.values() for phrase in group
+    ]
+    phrases += [phrase for group in lexicon.blockers.values() for phrase in group] + list(lexicon.duration)
+    for phrase in phrases:
+        if phrase.pattern is None:
+            yield from (token.norm_ for token in nlp.tokenizer(phrase.literal))
+            continue
+        for token_pattern in phrase.pattern:
+            for key in ("NORM", "LOWER"):
+                value = token_pattern.get(key)
+                if isinstance(value, str):
+                    yield value
+                elif isinstance(value, dict):
+                    yield from (v for v in value.get("IN", ()) if isinstance(v, str))
 
 
 def _blocked(candidate: _Candidate, blockers: Sequence[Span]) -> bool:

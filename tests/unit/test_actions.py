@@ -187,6 +187,26 @@ def test_interview_notes_not_sure_when_an_answer_is_not_understood_twice() -> No
     assert events == [SlotSet("onset", "unknown")]
 
 
+def test_interview_moves_on_when_an_answer_it_cannot_use_is_said_again() -> None:
+    """A confident non-answer ("towards the end of the drive" read as a remark) is answered by a
+    rule and the question asked again; the same words a second time are noted as not sure."""
+    asked_side = {"event": "slot", "name": "requested_slot", "value": "laterality"}
+    asked = {"event": "slot", "name": "requested_slot", "value": "onset"}
+    first = [asked_side, user("towards the end", "inform"), asked, user("towards the end", "chitchat")]
+    messages, events = run(
+        ValidateSymptomForm(), tracker(first, slots={"requested_slot": "onset"}, active_loop="symptom_form")
+    )
+    # The same words answered the previous question: not a repetition of this one.
+    assert messages == [] and events == []
+
+    again = [*first, asked, user("Towards  the end", "chitchat")]
+    messages, events = run(
+        ValidateSymptomForm(), tracker(again, slots={"requested_slot": "onset"}, active_loop="symptom_form")
+    )
+    assert [m["text"] for m in messages] == [NOTED_AS_NOT_SURE]
+    assert events == [SlotSet("onset", "unknown")]
+
+
 def test_interview_fills_everything_a_message_says() -> None:
     text = "only my left sole, it started suddenly"
     entities = [

@@ -324,8 +324,8 @@ def test_merge_prefers_canonical_then_longer_then_lexicon(extractor: ClinicalExt
 
 
 def test_diet_raw_values_are_canonicalised_by_the_lexicon(extractor: ClinicalExtractor) -> None:
-    text = "a buzzyy feeling"  # a typo the lexicon misses, DIET's value is a lexicon phrase
-    entities = extractor.extract(text, [diet("symptom", "buzzy", text, "buzzyy")])
+    text = "a buzzzyy feeling"  # two slips: the lexicon misses it, DIET's value is close to a lexicon phrase
+    entities = extractor.extract(text, [diet("symptom", "buzzzyy", text, "buzzzyy")])
     assert only(entities, "symptom", "tingling")["processors"] == [EXTRACTOR_NAME]
 
 
