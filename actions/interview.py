@@ -36,15 +36,7 @@ class ValidateSymptomForm(FormValidationAction):
             known=known,
             confidence=float((tracker.latest_message or {}).get("intent", {}).get("confidence") or 0.0),
         )
-        if (
-            requested
-            and requested not in filled
-            and (
-                intent == interview.UNSURE_INTENT
-                and interview.not_understood_in_a_row(tracker.events, requested) >= interview.MAX_NOT_UNDERSTOOD
-                or interview.repeated_while_asked(tracker.events, requested)
-            )
-        ):
+        if requested and requested not in filled and self._cannot_answer(tracker, intent, requested):
             filled[requested] = interview.unanswered(requested)
             dispatcher.utter_message(text=interview.NOTED_AS_NOT_SURE)
         events: List[EventType] = [SlotSet(s, v) for s, v in filled.items() if v != known.get(s)]
@@ -53,3 +45,12 @@ class ValidateSymptomForm(FormValidationAction):
         if first:
             events.append(SlotSet("requested_slot", first))
         return events
+
+    @staticmethod
+    def _cannot_answer(tracker: Tracker, intent: str, requested: str) -> bool:
+        """Not understood twice in a row, or an unusable answer said again word for word."""
+        events = tracker.events
+        not_understood = interview.not_understood_in_a_row(events, requested)
+        if intent == interview.UNSURE_INTENT and not_understood >= interview.MAX_NOT_UNDERSTOOD:
+            return True
+        return interview.repeated_while_asked(events, requested)

@@ -2,8 +2,9 @@
 
 A word is read as a lexicon word when it is one slip (a letter left out, added or
 mistyped, or two neighbours swapped) away from it, the likeliest slip picks one
-lexicon word, and the word is not a word of English itself: "ladder" stays a ladder, not a bladder. Short words are
-left alone, where one edit turns a word into another ("foot", "feet", "feel").
+lexicon word, and the word is not a word of English itself: "ladder" stays a
+ladder, not a bladder. Short words are left alone, where one slip turns a word
+into another ("foot", "feet", "feel").
 The English words are pyspellchecker's dictionary, without its frequencies.
 """
 
@@ -44,7 +45,7 @@ def edit_kind(typed: str, word: str) -> int | None:
         return ADDED if word in _deletions(typed) else None
     if len(typed) != len(word) or typed == word:
         return None
-    differ = [i for i, (x, y) in enumerate(zip(typed, word)) if x != y]
+    differ = [i for i, (x, y) in enumerate(zip(typed, word, strict=True)) if x != y]
     if len(differ) == 1:
         return MISTYPED
     i, j = differ[0], differ[-1]
