@@ -56,7 +56,7 @@ def test_english_words_short_words_and_non_words_stay_as_typed() -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("numbnes in my feeet", [("symptom", "numbness", False), ("body_part", "feet", False)]),
+        ("numbnes in my ankels", [("symptom", "numbness", False), ("body_part", "ankle", False)]),
         ("pins and needels in my toes", [("symptom", "tingling", False), ("body_part", "toes", False)]),
         ("burnig feet that came on gradualy", [("symptom", "burning", False), ("onset", "gradual", False)]),
         ("I'm diabetc", [("risk_factor", "diabetes", False)]),
