@@ -206,34 +206,39 @@ def answers(
     return {slot: value for slot, value in filled.items() if slot in INTERVIEW_ORDER}
 
 
+def _sent_while_asked(events: Sequence[Mapping[str, Any]], requested_slot: str) -> List[Mapping[str, Any]]:
+    """The person's latest messages, newest first, sent while `requested_slot` was being asked.
+    A message belongs to the question of the latest `requested_slot` event before it."""
+    sent: List[Mapping[str, Any]] = []
+    pending: List[Mapping[str, Any]] = []
+    for event in reversed(events):
+        if event.get("event") == "user":
+            pending.append(event)
+        elif event.get("event") == "slot" and event.get("name") == "requested_slot":
+            if event.get("value") != requested_slot:
+                break
+            sent += pending
+            pending = []
+    return sent
+
+
 def not_understood_in_a_row(events: Sequence[Mapping[str, Any]], requested_slot: str) -> int:
     """How many of the latest messages, while `requested_slot` was being asked, the NLU could not place."""
     count = 0
-    for event in reversed(events):
-        kind = event.get("event")
-        if kind == "slot" and event.get("name") == "requested_slot" and event.get("value") != requested_slot:
+    for event in _sent_while_asked(events, requested_slot):
+        if ((event.get("parse_data") or {}).get("intent") or {}).get("name") != UNSURE_INTENT:
             break
-        if kind == "user":
-            if ((event.get("parse_data") or {}).get("intent") or {}).get("name") != UNSURE_INTENT:
-                break
-            count += 1
+        count += 1
     return count
 
 
 def repeated_while_asked(events: Sequence[Mapping[str, Any]], requested_slot: str) -> bool:
     """Whether the latest message says again, word for word, what the person already said while
-    `requested_slot` was being asked: they have no other way to put it, so asking again would loop.
-    A message belongs to the question of the latest `requested_slot` event before it."""
-    said: List[str] = []
-    pending: List[str] = []
-    for event in reversed(events):
-        if event.get("event") == "user":
-            pending.append(" ".join(str(event.get("text") or "").lower().split()))
-        elif event.get("event") == "slot" and event.get("name") == "requested_slot":
-            if event.get("value") != requested_slot:
-                break
-            said += pending
-            pending = []
+    `requested_slot` was being asked: they have no other way to put it, so asking again would loop."""
+    said = [
+        " ".join(str(event.get("text") or "").lower().split())
+        for event in _sent_while_asked(events, requested_slot)
+    ]
     return len(said) > 1 and bool(said[0]) and said[0] in said[1:]
 
 

@@ -22,9 +22,12 @@ MIN_LENGTH = 5
 
 @lru_cache(maxsize=1)
 def english_words() -> FrozenSet[str]:
-    """Every lower-case word of pyspellchecker's English dictionary, loaded once per process."""
+    """The words of pyspellchecker's English dictionary a look-up can meet (MIN_LENGTH letters
+    or more, letters only), loaded once per process."""
     data = resources.files("spellchecker").joinpath("resources", "en.json.gz").read_bytes()
-    return frozenset(json.loads(gzip.decompress(data)))
+    return frozenset(
+        word for word in json.loads(gzip.decompress(data)) if len(word) >= MIN_LENGTH and word.isalpha()
+    )
 
 
 def _deletions(word: str) -> Iterator[str]:
