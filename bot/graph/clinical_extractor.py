@@ -1,7 +1,8 @@
 """`ClinicalEntityExtractor`: lexicon entities plus negation and experiencer for every entity.
 
 It runs after DIETClassifier and EntitySynonymMapper, replacing the message's
-entities with the merge of DIET's and the lexicon's, each carrying `negated`
+entities with the lexicon's, merged with DIET's when DIET tags entities too
+(`entity_recognition` in config.yml; off by default), each carrying `negated`
 and `experiencer`. The medspaCy pipeline is built at training time and stored in
 the model, so a trained model does not depend on the source tree's lexicon.
 """
