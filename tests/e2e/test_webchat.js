@@ -179,6 +179,32 @@ async function conversationSurvivesAReload(browser) {
   await context.close();
 }
 
+async function clearingTheChatLeavesNoCopy(browser) {
+  const { context, page, problems } = await openChat(browser);
+  await say(page, OPENING);
+  const old = await sessionId(page);
+  check(JSON.stringify(await page.evaluate(() => ({ ...localStorage }))).includes(OPENING),
+    'the browser did not keep the conversation to begin with');
+
+  const reloaded = page.waitForEvent('load');
+  await page.locator('#clear-chat').click();
+  await reloaded;
+  await page.waitForFunction(() => document.querySelectorAll('.rw-from-response .rw-message').length > 0,
+    null, { timeout: 90000 });
+  await waitForTurn(page, 1);
+  check((await userMessages(page).count()) === 0, 'the earlier messages are still on the page');
+  const stored = JSON.stringify(await page.evaluate(() => ({ ...localStorage })));
+  check(!stored.includes(OPENING), 'the browser still keeps what the person wrote');
+  const fresh = await sessionId(page);
+  check(fresh && fresh !== old, `not a new conversation: ${old} -> ${fresh}`);
+  check(userTurns(await tracker(old)) === 2, 'the old conversation changed on the server');
+
+  await say(page, OPENING);
+  check((await botMessages(page).count()) > 1, 'the new conversation does not go on');
+  check(problems.length === 0, problems.join('\n'));
+  await context.close();
+}
+
 async function emergencyIsARedNotice(browser) {
   const { context, page, problems } = await openChat(browser);
   await say(page, "I can't breathe");
@@ -280,6 +306,7 @@ async function keyboardScreenReaderAndContrast(browser) {
 
 const SCENARIOS = {
   conversation_survives_a_reload: conversationSurvivesAReload,
+  clearing_the_chat_leaves_no_copy: clearingTheChatLeavesNoCopy,
   emergency_is_a_red_notice: emergencyIsARedNotice,
   html_is_shown_as_text: htmlIsShownAsText,
   keyboard_screen_reader_and_contrast: keyboardScreenReaderAndContrast

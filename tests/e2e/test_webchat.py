@@ -22,6 +22,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 REPORTS = PROJECT_ROOT / "reports"
 SCENARIOS = [
     "conversation_survives_a_reload",
+    "clearing_the_chat_leaves_no_copy",
     "emergency_is_a_red_notice",
     "html_is_shown_as_text",
     "keyboard_screen_reader_and_contrast",

@@ -161,6 +161,15 @@
     setTimeout(focusInput, 0);
   });
 
+  /* ---- this browser's copy: the widget keeps the conversation under one storage key ---- */
+
+  var STORED_CHAT = 'chat_session';  // rasa-webchat's key with `params: { storage: 'local' }`
+
+  document.getElementById('clear-chat').addEventListener('click', function () {
+    localStorage.removeItem(STORED_CHAT);
+    location.reload();  // the widget then asks the server for a new, empty conversation
+  });
+
   var chat = document.getElementById('chat');
   new MutationObserver(function () { improve(chat); }).observe(chat, { childList: true, subtree: true });
 
