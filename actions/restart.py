@@ -1,18 +1,36 @@
-"""Starting over (Rasa's default restart, with a word to the person)."""
+"""Starting over (Rasa's default restart, with a word to the person), asked first mid-interview.
+
+Rasa runs `action_restart` for every message read as the `restart` intent, even in the middle of
+the interview, where a misread answer ("it came on over the last few cycles") would drop all the
+person had said. There the action asks first and pauses the interview, as "forget me" does, so
+that the "yes" or "no" does not answer the interview's question; data/rules/restart.yml takes the
+answer. A "/restart" command (the "Yes, start over" button, the shell) starts over at once.
+"""
 
 from __future__ import annotations
 
 from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, Restarted
+from rasa_sdk.events import EventType, FollowupAction, Restarted
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.conversation import end_interview
+
+INTERVIEW_FORM = "symptom_form"
 # Starting over does not delete anything: "delete my data" does (actions/privacy.py).
 START_OVER = (
     "Let's start again: I won't use what you told me before. It stays in my records unless you say "
     '"delete my data". Tell me what you are feeling in your feet.'
 )
+CONFIRM_QUESTION = "Do you want to start over? I would set aside everything you have told me so far."
+CONFIRM_BUTTONS = (("Yes, start over", "/restart"), ("No, carry on", "/deny"))
+CARRY_ON = "OK, let's carry on where we were."
+
+
+def is_command(tracker: Tracker) -> bool:
+    """Whether the latest message named its intent itself ("/restart"), with no NLU to misread it."""
+    return str((tracker.latest_message or {}).get("text") or "").lstrip().startswith("/")
 
 
 class ActionRestart(Action):
@@ -22,5 +40,22 @@ class ActionRestart(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
+        if tracker.active_loop.get("name") == INTERVIEW_FORM and not is_command(tracker):
+            buttons = [{"title": title, "payload": payload} for title, payload in CONFIRM_BUTTONS]
+            dispatcher.utter_message(text=CONFIRM_QUESTION, buttons=buttons)
+            return end_interview(tracker)
         dispatcher.utter_message(text=START_OVER)
         return [Restarted()]
+
+
+class ActionResumeInterview(Action):
+    """The person did not want to start over: the interview asks its next question again."""
+
+    def name(self) -> str:
+        return "action_resume_interview"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[EventType]:
+        dispatcher.utter_message(text=CARRY_ON)
+        return [FollowupAction(INTERVIEW_FORM)]

@@ -67,6 +67,26 @@ def test_a_red_flag_interrupts_the_interview(assistant) -> None:
     assert slots["requested_slot"] is None
 
 
+def test_start_over_in_the_middle_of_the_interview_is_asked_first(assistant) -> None:
+    from actions.restart import CARRY_ON, CONFIRM_QUESTION, START_OVER
+
+    me = sender()
+    assistant.send(me, "both my feet are numb")
+    asked = assistant.tracker(me)["slots"]["requested_slot"]
+    assert asked is not None
+    assert CONFIRM_QUESTION in text(assistant.send(me, "start over"))
+    # "No, carry on": nothing was dropped and the same question comes again.
+    reply = text(assistant.send(me, "/deny"))
+    slots = assistant.tracker(me)["slots"]
+    assert CARRY_ON in reply and slots["requested_slot"] == asked
+    assert slots["laterality"] == "both_sides"
+    # Asked again, "yes" starts over: what was said is set aside.
+    assert CONFIRM_QUESTION in text(assistant.send(me, "let's start over"))
+    assert START_OVER in text(assistant.send(me, "yes"))
+    slots = assistant.tracker(me)["slots"]
+    assert slots["laterality"] is None and slots["requested_slot"] is None
+
+
 def test_denied_red_flags_do_not_escalate(assistant) -> None:
     me = sender()
     messages = assistant.send(me, "my toes are numb but no trouble breathing and no weakness")
