@@ -10,6 +10,8 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from bot.conversation import findings_from_events, turns_from_events
 from bot.findings import Findings
 
+INTERVIEW_FORM = "symptom_form"
+
 
 def all_findings(tracker: Tracker) -> Findings:
     return findings_from_events(tracker.events)

@@ -14,10 +14,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.conversation import end_interview
+from actions.conversation import INTERVIEW_FORM, end_interview
 
 ASK_ACTION = "action_confirm_forget"
-INTERVIEW_FORM = "symptom_form"
 CONFIRM_QUESTION = (
     "Do you want me to delete this conversation? Everything you have told me here and my assessment "
     "will be gone, and this cannot be undone."

@@ -15,9 +15,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, Restarted
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.conversation import end_interview
+from actions.conversation import INTERVIEW_FORM, end_interview
 
-INTERVIEW_FORM = "symptom_form"
 # Starting over does not delete anything: "delete my data" does (actions/privacy.py).
 START_OVER = (
     "Let's start again: I won't use what you told me before. It stays in my records unless you say "
