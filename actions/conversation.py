@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Sequence, Tuple
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
 
 from bot.conversation import findings_from_events, turns_from_events
 from bot.findings import Findings
@@ -35,3 +36,13 @@ def end_interview(tracker: Tracker) -> List[EventType]:
     if tracker.active_loop.get("name"):
         return [ActiveLoop(None), SlotSet("requested_slot", None)]
     return []
+
+
+def ask_pausing_interview(
+    dispatcher: CollectingDispatcher, tracker: Tracker, question: str, buttons: Sequence[Tuple[str, str]]
+) -> List[EventType]:
+    """Asks a yes-or-no question of our own and pauses the interview if it runs, so that the
+    answer is not taken as the answer to the interview's question (a "yes" to the red-flag
+    screen would be an emergency, a "no" would rule the red flags out)."""
+    dispatcher.utter_message(text=question, buttons=[{"title": t, "payload": p} for t, p in buttons])
+    return end_interview(tracker)

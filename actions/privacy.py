@@ -14,7 +14,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.conversation import INTERVIEW_FORM, end_interview
+from actions.conversation import INTERVIEW_FORM, ask_pausing_interview
 
 ASK_ACTION = "action_confirm_forget"
 CONFIRM_QUESTION = (
@@ -40,9 +40,7 @@ def paused_interview(events: Sequence[Mapping[str, Any]]) -> bool:
 
 
 class ActionConfirmForget(Action):
-    """Asks before deleting. In the middle of the interview it pauses it, so that the "yes" or
-    "no" is not taken as the answer to the question the interview had asked (a "yes" to the
-    red-flag screen would be an emergency)."""
+    """Asks before deleting, pausing the interview if it runs."""
 
     def name(self) -> str:
         return ASK_ACTION
@@ -50,9 +48,7 @@ class ActionConfirmForget(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
-        buttons = [{"title": title, "payload": payload} for title, payload in CONFIRM_BUTTONS]
-        dispatcher.utter_message(text=CONFIRM_QUESTION, buttons=buttons)
-        return end_interview(tracker)
+        return ask_pausing_interview(dispatcher, tracker, CONFIRM_QUESTION, CONFIRM_BUTTONS)
 
 
 class ActionForgetConversation(Action):

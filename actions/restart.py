@@ -15,7 +15,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, Restarted
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.conversation import INTERVIEW_FORM, end_interview
+from actions.conversation import INTERVIEW_FORM, ask_pausing_interview
 
 # Starting over does not delete anything: "delete my data" does (actions/privacy.py).
 START_OVER = (
@@ -40,9 +40,7 @@ class ActionRestart(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
         if tracker.active_loop.get("name") == INTERVIEW_FORM and not is_command(tracker):
-            buttons = [{"title": title, "payload": payload} for title, payload in CONFIRM_BUTTONS]
-            dispatcher.utter_message(text=CONFIRM_QUESTION, buttons=buttons)
-            return end_interview(tracker)
+            return ask_pausing_interview(dispatcher, tracker, CONFIRM_QUESTION, CONFIRM_BUTTONS)
         dispatcher.utter_message(text=START_OVER)
         return [Restarted()]
 
