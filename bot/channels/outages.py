@@ -9,12 +9,17 @@ raises instead, and every channel's handler answers a store failure with one
 message saying the turn was not taken in and to send it again (with the
 emergency advice, since the red-flag screen could not run). The servers need
 no restart: the next message after the outage reaches the store again.
+
+A turn's replies are made before the turn is saved, and a store that reads but
+cannot write fails only at the save. So the turn's replies are held until the
+turn is saved: the person gets either the turn's replies or the outage reply,
+never a question followed by "I could not take in your last message".
 """
 
 from __future__ import annotations
 
 import logging
-from typing import Any, Awaitable, Callable
+from typing import Any, Awaitable, Callable, Dict, List, Tuple
 
 import redis.exceptions
 import sqlalchemy.exc
@@ -43,24 +48,54 @@ STORE_ERRORS = (StoreUnavailable, LockError, redis.exceptions.RedisError, sqlalc
 
 
 def answering_outages(on_new_message: Handler) -> Handler:
-    """`on_new_message`, answering a tracker-store or lock-store failure with OUTAGE_REPLY."""
+    """`on_new_message`, answering a tracker-store or lock-store failure with OUTAGE_REPLY alone."""
 
     async def handle(message: UserMessage) -> None:
-        collected = getattr(message.output_channel, "messages", None)
+        channel = message.output_channel
+        collected = getattr(channel, "messages", None)
         before = len(collected) if isinstance(collected, list) else 0
+        held = None if isinstance(collected, list) else HeldReplies(channel)
+        if held is not None:
+            message.output_channel = held  # type: ignore[assignment]
         try:
             await on_new_message(message)
         except STORE_ERRORS as error:
             # The type and the driver's first line only: an SQL error's text can carry the events.
             logger.error("conversation store unavailable, the message was not taken in: %s", describe(error))
             if isinstance(collected, list):
-                # A store that reads but cannot write (an SQLite file another process holds the
-                # write lock of) fails only when the turn is saved, after its replies were made:
-                # a channel that answers at the end (REST) sends the outage reply alone.
-                del collected[before:]
-            await message.output_channel.send_text_message(message.sender_id, OUTAGE_REPLY)
+                del collected[before:]  # a channel that answers at the end (REST) collects them
+            held = None  # the turn was not taken in, so neither are its replies
+            await channel.send_text_message(message.sender_id, OUTAGE_REPLY)
+        finally:
+            message.output_channel = channel
+            if held is not None:
+                await held.release()  # after another error too: the replies made still reach the person
 
     return handle
+
+
+class HeldReplies:
+    """A channel that sends each reply as it is made (socket.io, Slack, Telegram), holding a
+    turn's replies until `release()`: any `send_*` call is recorded, anything else is the channel's."""
+
+    def __init__(self, channel: Any) -> None:
+        self._channel = channel
+        self._held: List[Tuple[str, Tuple[Any, ...], Dict[str, Any]]] = []
+
+    def __getattr__(self, attribute: str) -> Any:
+        if not attribute.startswith("send_"):
+            return getattr(self._channel, attribute)
+
+        async def hold(*args: Any, **kwargs: Any) -> None:
+            self._held.append((attribute, args, kwargs))
+
+        return hold
+
+    async def release(self) -> None:
+        """Sends the held replies, in the order they were made."""
+        held, self._held = self._held, []
+        for attribute, args, kwargs in held:
+            await getattr(self._channel, attribute)(*args, **kwargs)
 
 
 def fail_loudly(blueprint: Blueprint) -> Blueprint:

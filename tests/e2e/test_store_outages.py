@@ -1,5 +1,5 @@
 """The embedded profile's SQLite tracker store, write-locked by another process: the person gets
-the outage reply, on REST alone, and the next message after the lock is gone is taken in without
+the outage reply alone, and the next message after the lock is gone is taken in without
 a restart (bot/channels/outages.py; the PostgreSQL and Redis outages: tests/cluster).
 
 Another writer (a second server on the same file, an operator's `sqlite3` session, a
@@ -104,7 +104,7 @@ def test_socketio_answers_a_locked_store_with_the_outage_reply_and_recovers(assi
             return chat.conversation, during, after
 
     conversation_id, during, after = asyncio.run(conversation())
-    # socket.io sends each reply as it is made, so the turn's question came before the save failed.
-    assert during[-1] == OUTAGE_REPLY
+    # The turn's question was made before its save failed, and held back: the outage reply comes alone.
+    assert during == [OUTAGE_REPLY]
     assert after and OUTAGE_REPLY not in after
     assert user_messages(assistant, conversation_id) == ["my feet are numb", "both feet"]

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import asyncio
 from types import SimpleNamespace
+from typing import Any, List
 
 import pytest
 import redis.exceptions
 import sqlalchemy.exc
-from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, UserMessage
 from rasa.core.lock_store import LockError
 from rasa.core.tracker_store import FailSafeTrackerStore, InMemoryTrackerStore
 from rasa.shared.core.domain import Domain
@@ -105,3 +106,63 @@ def test_a_turn_whose_save_fails_is_answered_with_the_outage_reply_alone() -> No
     output.messages.append({"recipient_id": "someone", "text": "an earlier reply on the same collector"})
     asyncio.run(answering_outages(replied_then_failed_to_save)(UserMessage("both feet", output, "someone")))
     assert [m["text"] for m in output.messages] == ["an earlier reply on the same collector", OUTAGE_REPLY]
+
+
+class StreamingChannel(OutputChannel):
+    """Sends each reply as it is made, as socket.io, Slack and Telegram do."""
+
+    def __init__(self) -> None:
+        self.sent: List[str] = []
+
+    @classmethod
+    def name(cls) -> str:
+        return "socketio"
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        self.sent.append(text)
+
+
+QUESTION = "Is it in both feet, or only one side?"
+
+
+def test_a_streaming_channel_sends_the_outage_reply_alone_when_the_save_fails() -> None:
+    channel = StreamingChannel()
+
+    async def replied_then_failed_to_save(message: UserMessage) -> None:
+        await message.output_channel.send_response(message.sender_id, {"text": QUESTION})
+        raise StoreUnavailable("OperationalError: database is locked")
+
+    asyncio.run(answering_outages(replied_then_failed_to_save)(UserMessage("both feet", channel, "someone")))
+    assert channel.sent == [OUTAGE_REPLY]
+
+
+def test_a_streaming_channel_gets_the_turns_replies_in_order_once_the_turn_is_saved() -> None:
+    channel = StreamingChannel()
+    sent_before_the_save: List[str] = []
+
+    async def replied_and_saved(message: UserMessage) -> None:
+        assert message.output_channel.name() == "socketio"  # channel-specific responses still apply
+        await message.output_channel.send_response(message.sender_id, {"text": "Thank you."})
+        await message.output_channel.send_text_message(message.sender_id, QUESTION)
+        sent_before_the_save.extend(channel.sent)
+
+    message = UserMessage("both feet", channel, "someone")
+    asyncio.run(answering_outages(replied_and_saved)(message))
+    assert sent_before_the_save == []
+    assert channel.sent == ["Thank you.", QUESTION]
+    assert message.output_channel is channel
+
+
+def test_replies_made_before_another_error_still_reach_the_person() -> None:
+    channel = StreamingChannel()
+
+    emergency = "Please call emergency services now."
+
+    async def emergency_then_a_bug(message: UserMessage) -> None:
+        await message.output_channel.send_text_message(message.sender_id, emergency)
+        raise ValueError("a bug")
+
+    message = UserMessage("I can't move my leg", channel, "someone")
+    with pytest.raises(ValueError):
+        asyncio.run(answering_outages(emergency_then_a_bug)(message))
+    assert channel.sent == [emergency]
