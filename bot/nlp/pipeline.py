@@ -82,9 +82,6 @@ def build_pipeline(lexicon: Lexicon) -> Language:
             "input_span_type": "group",
             "span_group_name": SPAN_GROUP,
             "phrase_matcher_attr": "NORM",
-            "terminating_types": {
-                category: list(others) for category, others in lexicon.terminated_by.items()
-            },
         },
     )
     default_rules = ConTextRule.from_json(str(_MEDSPACY_CONTEXT_RULES))
@@ -122,6 +119,13 @@ def _add_rules(nlp: Language, lexicon: Lexicon, context_rules: Iterable[ConTextR
     targets: TargetMatcher = nlp.get_pipe(TARGET_MATCHER)
     targets.add(_target_rules(lexicon))
     context: ConText = nlp.get_pipe(CONTEXT)
+    # Set here, not in the pipe's config: spaCy's config check turns medspaCy's
+    # `Iterable[str]` into a one-pass iterator, and only the first rule of a
+    # category would then be cut short by the categories that terminate it.
+    context.terminating_types = {
+        category.upper(): [other.upper() for other in others]
+        for category, others in lexicon.terminated_by.items()
+    }
     context.add(list(context_rules))
 
 

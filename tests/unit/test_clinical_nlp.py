@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Tuple
 
 import pytest
 import yaml
@@ -114,6 +114,20 @@ def test_lay_phrases(extractor: ClinicalExtractor, text: str, entity: str, value
 def test_duration_phrases(extractor: ClinicalExtractor, phrase: str) -> None:
     entities = extractor.extract(f"my feet have been numb {phrase} now")
     assert [e["value"] for e in entities if e["entity"] == "duration"] == [phrase]
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase"),
+    [
+        ("both feet feel like I'm wearing socks, it's been months, I'm diabetic", "been months"),
+        ("this has been going on for years", "been going on for years"),
+        ("my toes have been like this for weeks", "been like this for weeks"),
+        ("the numbness started months ago", "months ago"),
+        ("it's years now that my soles burn", "years now"),
+    ],
+)
+def test_durations_said_in_passing(extractor: ClinicalExtractor, text: str, phrase: str) -> None:
+    assert [e["value"] for e in extractor.extract(text) if e["entity"] == "duration"] == [phrase]
 
 
 @pytest.mark.parametrize(
@@ -233,6 +247,50 @@ def test_the_patient_speaking_again_ends_the_family_scope(extractor: ClinicalExt
     entities = extractor.extract("my dad has diabetes and my feet are numb")
     assert only(entities, "risk_factor", "diabetes")["experiencer"] == "other"
     assert only(entities, "symptom", "numbness")["experiencer"] == "patient"
+
+
+@pytest.mark.parametrize(
+    ("text", "theirs", "mine"),
+    [
+        # Every family rule is cut short by the person speaking again, not only medspaCy's own.
+        (
+            "my son is diabetic. His feet are fine, mine are numb",
+            ("risk_factor", "diabetes"),
+            ("symptom", "numbness"),
+        ),
+        (
+            "a friend of mine has diabetes, mine are numb",
+            ("risk_factor", "diabetes"),
+            ("symptom", "numbness"),
+        ),
+        ("she is diabetic, I have numb toes", ("risk_factor", "diabetes"), ("symptom", "numbness")),
+        (
+            "he drinks heavily and his feet burn, my toes tingle",
+            ("symptom", "burning"),
+            ("symptom", "tingling"),
+        ),
+    ],
+)
+def test_someone_named_by_a_pronoun_is_another_experiencer(
+    extractor: ClinicalExtractor, text: str, theirs: Tuple[str, str], mine: Tuple[str, str]
+) -> None:
+    entities = extractor.extract(text)
+    assert only(entities, *theirs)["experiencer"] == "other"
+    assert only(entities, *mine)["experiencer"] == "patient"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the doctor said he thinks my feet are numb",
+        "I told her my feet are numb",
+        "my feet are numb, he says",
+    ],
+)
+def test_a_pronoun_that_is_not_the_subject_leaves_the_finding_the_persons(
+    extractor: ClinicalExtractor, text: str
+) -> None:
+    assert only(extractor.extract(text), "symptom", "numbness")["experiencer"] == "patient"
 
 
 @pytest.mark.parametrize(

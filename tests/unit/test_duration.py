@@ -66,7 +66,18 @@ def test_since(phrase: str, today: date, weeks: float) -> None:
     assert to_weeks(phrase, today) == pytest.approx(weeks, rel=1e-3)
 
 
-@pytest.mark.parametrize(("phrase", "weeks"), [("for ages", 52.0), ("years", 104.0), ("for months", 52 / 6)])
+@pytest.mark.parametrize(
+    ("phrase", "weeks"),
+    [
+        ("for ages", 52.0),
+        ("years", 104.0),
+        ("for months", 52 / 6),
+        ("been months", 52 / 6),
+        ("been going on for years", 104.0),
+        ("months ago", 52 / 6),
+        ("been like this for weeks", 2.0),
+    ],
+)
 def test_vague_phrases_are_sensible(phrase: str, weeks: float) -> None:
     assert to_weeks(phrase, TODAY) == pytest.approx(weeks)
 
