@@ -87,6 +87,20 @@ def test_start_over_in_the_middle_of_the_interview_is_asked_first(assistant) -> 
     assert slots["laterality"] is None and slots["requested_slot"] is None
 
 
+def test_someone_elses_emergency_is_told_to_call_for_them_without_triaging_the_person(assistant) -> None:
+    from bot.someone_else import THEIR_EMERGENCY, WHOSE_SYMPTOMS
+
+    me = sender()
+    said = "my dad suddenly can't feel his legs at all and he is struggling to breathe"
+    reply = text(assistant.send(me, said))
+    assert reply.startswith(THEIR_EMERGENCY) and WHOSE_SYMPTOMS in reply
+    slots = assistant.tracker(me)["slots"]
+    assert slots["triage_level"] is None and not slots["red_flags"] and slots["requested_slot"] is None
+    # The person's own symptoms then start the interview as usual.
+    assistant.send(me, "my own feet have been numb for months")
+    assert assistant.tracker(me)["slots"]["requested_slot"] is not None
+
+
 def test_denied_red_flags_do_not_escalate(assistant) -> None:
     me = sender()
     messages = assistant.send(me, "my toes are numb but no trouble breathing and no weakness")

@@ -1,0 +1,66 @@
+"""Symptoms described for someone else: "my mum's feet have been numb for months".
+
+Someone else's findings never count (bot/findings.py), and the interview's
+questions are for the person who feels the numbness, so an interview started
+from another person's symptoms would ask "where do you feel it?" of someone
+who feels nothing and ignore every answer given about the other person.
+Instead the assistant says whose symptoms it can go through, how a carer can
+still use it, and which warning signs mean emergency care for the other
+person: first and plainly when what was said of them includes part of a red
+flag (article section "Seeking Professional Diagnosis and Treatment").
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from bot import red_flags
+from bot.findings import PATIENT, Finding, Findings
+
+ACTION_ABOUT_SOMEONE_ELSE = "action_about_someone_else"
+
+#: The intents with which a description starts the interview (data/rules/interview.yml).
+DESCRIPTION_INTENTS = frozenset({"describe_symptoms", "inform", "report_red_flag"})
+
+THEIR_EMERGENCY = (
+    "What you describe could be an emergency for them. If it is happening now, call your local "
+    "emergency number for them straight away, or take them to the nearest emergency department."
+)
+WHOSE_SYMPTOMS = (
+    "It sounds like these are someone else's symptoms, not yours. My questions are for the person "
+    "who feels the numbness, so it works best if they tell me in their own words. You can also type "
+    'their answers for them as if you were them, for example "my feet have been numb for months". '
+    "If you have numbness yourself, tell me about yours. I can also answer general questions now, "
+    "for example about possible causes or tests."
+)
+THEIR_WARNING_SIGNS = (
+    "For anyone, these need emergency care straight away: numbness that comes on suddenly and badly, "
+    "weakness that comes on quickly, trouble breathing, or losing control of the bladder or bowels."
+)
+
+
+def _theirs(finding: Finding) -> bool:
+    return finding.experiencer != PATIENT and not finding.negated
+
+
+def about_someone_else(latest: Findings, conversation: Findings, intent: str | None) -> bool:
+    """Whether the latest message describes another person's symptoms while the person has
+    described none of their own, in it or before it."""
+    if intent not in DESCRIPTION_INTENTS:
+        return False
+    if not any(_theirs(f) and f.entity == "symptom" for f in latest.all):
+        return False
+    own = (f for f in conversation.all if f.experiencer == PATIENT)
+    return not any(f.entity in ("symptom", "body_part") for f in own)
+
+
+def their_red_flag_parts(latest: Findings) -> bool:
+    """Whether what the latest message says of someone else includes part of a red flag."""
+    as_if_theirs_were_told = Findings([replace(f, experiencer=PATIENT) for f in latest.all if _theirs(f)])
+    return red_flags.mentions_a_part(as_if_theirs_were_told)
+
+
+def someone_else_reply(latest: Findings) -> str:
+    if their_red_flag_parts(latest):
+        return f"{THEIR_EMERGENCY}\n\n{WHOSE_SYMPTOMS}"
+    return f"{WHOSE_SYMPTOMS}\n\n{THEIR_WARNING_SIGNS}"
