@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Sequence, Tuple
+from typing import Any, Dict, List, Mapping, Sequence, Tuple
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
@@ -46,3 +46,20 @@ def ask_pausing_interview(
     screen would be an emergency, a "no" would rule the red flags out)."""
     dispatcher.utter_message(text=question, buttons=[{"title": t, "payload": p} for t, p in buttons])
     return end_interview(tracker)
+
+
+def paused_by(events: Sequence[Mapping[str, Any]], action: str) -> bool:
+    """Whether the interview is paused by `action`'s question: the latest change of the running form
+    closed it, among the events `action` returned (logged right after it). Asking the same question
+    again, after answering one of the person's in between, leaves it paused by the first asking."""
+    closed_by: str | None = None
+    last_action: str | None = None
+    for event in events:
+        kind = event.get("event")
+        if kind == "action":
+            last_action = event.get("name")
+        elif kind == "active_loop":
+            closed_by = last_action if event.get("name") is None else None
+        elif kind in ("restart", "session_started"):
+            closed_by = None
+    return closed_by == action

@@ -8,13 +8,13 @@ undone when Rasa saves the turn.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Mapping, Sequence
+from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.conversation import INTERVIEW_FORM, ask_pausing_interview
+from actions.conversation import INTERVIEW_FORM, ask_pausing_interview, paused_by
 
 ASK_ACTION = "action_confirm_forget"
 CONFIRM_QUESTION = (
@@ -23,20 +23,6 @@ CONFIRM_QUESTION = (
 )
 CONFIRM_BUTTONS = (("Yes, delete it", "/affirm"), ("No, keep it", "/deny"))
 KEPT = "OK, I've kept our conversation and deleted nothing."
-
-
-def paused_interview(events: Sequence[Mapping[str, Any]]) -> bool:
-    """Whether the latest confirmation question paused the interview: its action's events
-    (logged after it, up to the next action or message) closed the form."""
-    for index in range(len(events) - 1, -1, -1):
-        if events[index].get("event") == "action" and events[index].get("name") == ASK_ACTION:
-            for following in events[index + 1 :]:
-                if following.get("event") in ("action", "user"):
-                    return False
-                if following.get("event") == "active_loop" and following.get("name") is None:
-                    return True
-            return False
-    return False
 
 
 class ActionConfirmForget(Action):
@@ -72,7 +58,7 @@ class ActionKeepConversation(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
-        if paused_interview(tracker.events):
+        if paused_by(tracker.events, ASK_ACTION):
             dispatcher.utter_message(text=f"{KEPT} Let's carry on.")
             return [FollowupAction(INTERVIEW_FORM)]
         dispatcher.utter_message(text=f"{KEPT} Is there anything else you'd like to tell me or ask?")

@@ -15,7 +15,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, Restarted
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.conversation import INTERVIEW_FORM, ask_pausing_interview
+from actions.conversation import INTERVIEW_FORM, ask_pausing_interview, latest_intent, paused_by
 
 # Starting over does not delete anything: "delete my data" does (actions/privacy.py).
 START_OVER = (
@@ -25,6 +25,7 @@ START_OVER = (
 CONFIRM_QUESTION = "Do you want to start over? I would set aside everything you have told me so far."
 CONFIRM_BUTTONS = (("Yes, start over", "/restart"), ("No, carry on", "/deny"))
 CARRY_ON = "OK, let's carry on where we were."
+ACTION_RESTART = "action_restart"
 
 
 def is_command(tracker: Tracker) -> bool:
@@ -34,15 +35,23 @@ def is_command(tracker: Tracker) -> bool:
 
 class ActionRestart(Action):
     def name(self) -> str:
-        return "action_restart"
+        return ACTION_RESTART
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
-        if tracker.active_loop.get("name") == INTERVIEW_FORM and not is_command(tracker):
+        if self._asks(tracker):
             return ask_pausing_interview(dispatcher, tracker, CONFIRM_QUESTION, CONFIRM_BUTTONS)
         dispatcher.utter_message(text=START_OVER)
         return [Restarted()]
+
+    @staticmethod
+    def _asks(tracker: Tracker) -> bool:
+        """Mid-interview, or with the interview paused by this question and a question of the person's
+        answered since (data/rules/restart.yml); never for a command or the "yes" to the question."""
+        if is_command(tracker) or latest_intent(tracker) == "affirm":
+            return False
+        return tracker.active_loop.get("name") == INTERVIEW_FORM or paused_by(tracker.events, ACTION_RESTART)
 
 
 class ActionResumeInterview(Action):

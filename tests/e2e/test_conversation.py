@@ -80,8 +80,12 @@ def test_start_over_in_the_middle_of_the_interview_is_asked_first(assistant) -> 
     slots = assistant.tracker(me)["slots"]
     assert CARRY_ON in reply and slots["requested_slot"] == asked
     assert slots["laterality"] == "both_sides"
-    # Asked again, "yes" starts over: what was said is set aside.
+    # Asked again, a question in between is answered and the question asked again; then "yes" starts
+    # over: what was said is set aside.
     assert CONFIRM_QUESTION in text(assistant.send(me, "let's start over"))
+    answered = assistant.send(me, "what tests might a doctor do?")
+    assert len(answered) > 1 and answered[-1]["text"] == CONFIRM_QUESTION
+    assert assistant.tracker(me)["slots"]["laterality"] == "both_sides"
     assert START_OVER in text(assistant.send(me, "yes"))
     slots = assistant.tracker(me)["slots"]
     assert slots["laterality"] is None and slots["requested_slot"] is None

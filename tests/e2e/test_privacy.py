@@ -92,6 +92,23 @@ def test_no_keeps_everything_and_the_interview_carries_on(assistant) -> None:
     assert any(isinstance(m.get("custom"), dict) and m["custom"]["type"] == "assessment" for m in result)
 
 
+def test_a_question_instead_of_yes_or_no_is_answered_and_the_deletion_asked_again(assistant) -> None:
+    from bot.knowledge import load_knowledge_base
+
+    me = sender()
+    assistant.send(me, EVERYTHING_BUT_THE_SCREEN)
+    ask_to_forget(assistant, me)
+
+    answered = texts(assistant.send(me, "what causes numb feet?"))
+
+    assert load_knowledge_base().overview_causes in answered and answered[-1] == CONFIRM_QUESTION
+    # "No" still has its question: everything is kept and the interview resumes where it was.
+    kept = assistant.send(me, "/deny")
+    assert kept[0]["text"].startswith(KEPT)
+    assert kept[-1]["text"] == QUESTIONS["red_flag_screen"].text
+    assert assistant.tracker(me)["slots"]["requested_slot"] == "red_flag_screen"
+
+
 def test_after_a_restart_forgetting_also_deletes_what_came_before_it(assistant) -> None:
     me = sender()
     assistant.send(me, "my toes have been tingling since the Oslo trip")

@@ -39,6 +39,14 @@ def test_no_resumes_a_paused_interview() -> None:
     assert result == [FollowupAction("symptom_form")]
 
 
+def test_no_after_a_question_and_the_deletion_asked_again_still_resumes_the_interview() -> None:
+    events = [user("my feet are numb", "describe_symptoms"), user("forget me", "forget_me")]
+    events += [ASKED, QUESTION, PAUSED, user("what causes it?", "ask_cause")]
+    events += [{"event": "action", "name": "action_answer_question"}, ASKED, QUESTION]
+    messages, result = run(ActionKeepConversation(), tracker([*events, user("no", "deny")]))
+    assert messages[0]["text"].startswith(KEPT) and result == [FollowupAction("symptom_form")]
+
+
 def test_no_outside_the_interview_only_keeps_it() -> None:
     listen = {"event": "action", "name": "action_listen"}
     events = [user("forget me", "forget_me"), ASKED, QUESTION, listen, PAUSED]

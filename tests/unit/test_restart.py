@@ -34,3 +34,24 @@ def test_no_resumes_the_interview() -> None:
     events = [user("my feet are numb", "describe_symptoms"), {"event": "action", "name": "action_restart"}]
     messages, result = run(ActionResumeInterview(), tracker([*events, user("no", "deny")], ANSWERING))
     assert [m["text"] for m in messages] == [CARRY_ON] and result == [FollowupAction("symptom_form")]
+
+
+PAUSED_BY_THE_QUESTION = [
+    user("my feet are numb", "describe_symptoms"),
+    user("start over", "restart"),
+    {"event": "action", "name": "action_restart"},
+    {"event": "active_loop", "name": None},
+]
+
+
+def test_after_a_question_in_between_it_asks_again_instead_of_starting_over() -> None:
+    events = [*PAUSED_BY_THE_QUESTION, user("what causes it?", "ask_cause")]
+    events.append({"event": "action", "name": "action_answer_question"})
+    messages, result = run(ActionRestart(), tracker(events, ANSWERING))
+    assert [m["text"] for m in messages] == [CONFIRM_QUESTION] and result == []
+
+
+def test_yes_to_the_question_starts_over() -> None:
+    events = [*PAUSED_BY_THE_QUESTION, user("yes", "affirm")]
+    messages, result = run(ActionRestart(), tracker(events, ANSWERING))
+    assert [m["text"] for m in messages] == [START_OVER] and result == [Restarted()]
