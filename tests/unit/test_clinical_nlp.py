@@ -87,6 +87,9 @@ def test_every_vocabulary_synonym_maps_to_its_value(
         ("why does it start in the feet first", "topic", "longest_fibres"),
         ("what is stocking-glove?", "topic", "stocking_glove"),
         ("what is myelin", "topic", "myelin"),
+        ("I suddenly lost all feeling in both legs", "severity", "severe"),
+        ("suddenly there is zero sensation in my legs", "severity", "severe"),
+        ("suddenly there is zero sensation in my legs", "symptom", "numbness"),
     ],
 )
 def test_lay_phrases(extractor: ClinicalExtractor, text: str, entity: str, value: str) -> None:
