@@ -90,10 +90,17 @@ def test_every_vocabulary_synonym_maps_to_its_value(
         ("I suddenly lost all feeling in both legs", "severity", "severe"),
         ("suddenly there is zero sensation in my legs", "severity", "severe"),
         ("suddenly there is zero sensation in my legs", "symptom", "numbness"),
+        ("my legs buckled and I fell", "symptom", "weakness"),
+        ("I have numbness around my groin", "symptom", "bladder_control_loss"),
+        ("my groin feels numb", "symptom", "bladder_control_loss"),
     ],
 )
 def test_lay_phrases(extractor: ClinicalExtractor, text: str, entity: str, value: str) -> None:
     assert found(extractor.extract(text), entity, value)
+
+
+def test_the_bottom_of_the_feet_is_not_the_saddle_area(extractor: ClinicalExtractor) -> None:
+    assert not found(extractor.extract("numbness in the bottom of my feet"), "symptom", "bladder_control_loss")
 
 
 @pytest.mark.parametrize(
@@ -127,6 +134,7 @@ def test_duration_phrases(extractor: ClinicalExtractor, phrase: str) -> None:
         ("my toes have been like this for weeks", "been like this for weeks"),
         ("the numbness started months ago", "months ago"),
         ("it's years now that my soles burn", "years now"),
+        ("my legs are getting weaker by the hour", "by the hour"),
     ],
 )
 def test_durations_said_in_passing(extractor: ClinicalExtractor, text: str, phrase: str) -> None:
