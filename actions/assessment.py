@@ -28,11 +28,11 @@ class ActionGiveAssessment(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
         findings = all_findings(tracker)
-        if not len(findings):
+        assessment = assess(findings, screen_positive=tracker.get_slot("red_flag_screen") == "present")
+        if assessment.triage_level != "emergency" and not len(findings.statements()):
             dispatcher.utter_message(text=NOTHING_YET)
             return end_interview(tracker)
         kb = load_knowledge_base()
-        assessment = assess(findings, screen_positive=tracker.get_slot("red_flag_screen") == "present")
         if assessment.triage_level == "emergency":
             reply = emergency_reply(assessment.red_flags, kb)
         else:

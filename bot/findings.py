@@ -8,7 +8,8 @@ ones count against a cause; someone else's never count at all.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from typing import Any, Dict, Iterable, List, Mapping, Sequence, Tuple
 
 from bot.nlp.duration import to_weeks
@@ -24,6 +25,7 @@ class Finding:
     negated: bool = False
     experiencer: str = PATIENT
     turn: int = 0  # which user message said it
+    general: bool = False  # named in a general question ("can diabetes cause numb feet?")
 
     @property
     def present(self) -> bool:
@@ -59,6 +61,18 @@ SLOT_ENTITIES = {
     "risk_factors": "risk_factor",
 }
 UNKNOWN = "unknown"
+#: Intents of questions about the topic (data/nlu/questions.yml).
+QUESTION_INTENTS = frozenset(
+    {"ask_cause", "ask_test", "ask_treatment", "ask_concept", "ask_medication", "ask_more"}
+)
+_FIRST_PERSON = re.compile(r"\b(?:i|i'm|im|i've|ive|i'd|me|my|mine|myself)\b", re.IGNORECASE)
+
+
+def general_question(turn: Turn) -> bool:
+    """A question that never speaks of the person ("what's the difference between numbness and
+    tingling?"): what it names is not something they said they have. "My feet are numb, could
+    diabetes cause it?" speaks of them."""
+    return turn.intent in QUESTION_INTENTS and not _FIRST_PERSON.search(turn.text.replace("\u2019", "'"))
 
 
 def finding_from_entity(text: str, entity: Mapping[str, Any], turn: int = 0) -> Finding | None:
@@ -102,6 +116,8 @@ class Findings:
         found: List[Finding] = []
         for index, turn in enumerate(turns):
             from_text = [f for f in (finding_from_entity(turn.text, e, index) for e in turn.entities) if f]
+            if general_question(turn):
+                from_text = [replace(f, general=True) for f in from_text]
             found.extend(from_text)
             said = {f.key for f in from_text}
             found.extend(
@@ -111,6 +127,12 @@ class Findings:
 
     def __len__(self) -> int:
         return len(self.all)
+
+    def statements(self) -> Findings:
+        """The findings the person stated, without those only named in a general question. The red
+        flags read every finding (a question may be how someone says they cannot breathe); the causes
+        and their reasons ("you said …") read these."""
+        return Findings([f for f in self.all if not f.general])
 
     def has(self, entity: str, value: str | None = None) -> bool:
         """Present for the person (not denied, not someone else's).

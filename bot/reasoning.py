@@ -188,10 +188,11 @@ def assess(findings: Findings, screen_positive: bool = False) -> Assessment:
     """`screen_positive`: the person said yes to the red-flag screen question,
     which escalates even when they did not say which warning sign it was."""
     flags = tuple(red_flags.detect(findings))
-    causes = score_causes(findings)
+    stated = findings.statements()
+    causes = score_causes(stated)
     if flags or screen_positive:
         level = "emergency"
-    elif _self_care(findings, causes):
+    elif _self_care(stated, causes):
         level = "self_care"
     else:
         level = "see_clinician"

@@ -140,6 +140,58 @@ def test_assessment_with_nothing_said_asks_for_symptoms() -> None:
     assert events == []
 
 
+def test_what_a_general_question_names_is_not_something_the_person_said_they_have() -> None:
+    question = "can diabetes cause numb feet?"
+    statement = "both my feet tingle, it came on slowly"
+    t = tracker(
+        [
+            user(
+                question,
+                "ask_cause",
+                ent(question, "risk_factor", "diabetes"),
+                ent(question, "symptom", "numbness", "numb"),
+            ),
+            user(
+                statement,
+                "describe_symptoms",
+                ent(statement, "laterality", "both_sides", "both my feet"),
+                ent(statement, "symptom", "tingling", "tingle"),
+                ent(statement, "onset", "gradual", "slowly"),
+            ),
+        ]
+    )
+    messages, _ = run(ActionGiveAssessment(), t)
+    causes = messages[0]["custom"]["possible_causes"]
+    assert "diabetic_neuropathy" not in [c["id"] for c in causes]
+    assert "\u201cdiabetes\u201d" not in messages[0]["text"]
+
+
+def test_a_question_that_speaks_of_the_person_still_counts() -> None:
+    text = "both my feet are numb and I'm diabetic, could that be why?"
+    t = tracker(
+        [
+            user(
+                text,
+                "ask_cause",
+                ent(text, "laterality", "both_sides", "both my feet"),
+                ent(text, "symptom", "numbness", "numb"),
+                ent(text, "risk_factor", "diabetes", "diabetic"),
+            )
+        ]
+    )
+    messages, _ = run(ActionGiveAssessment(), t)
+    assert messages[0]["custom"]["possible_causes"][0]["id"] == "diabetic_neuropathy"
+
+
+def test_only_general_questions_so_far_is_nothing_to_assess() -> None:
+    question = "what is the difference between numbness and tingling"
+    asked = user(
+        question, "ask_concept", ent(question, "symptom", "numbness"), ent(question, "symptom", "tingling")
+    )
+    messages, events = run(ActionGiveAssessment(), tracker([asked, user("is it serious?", "ask_assessment")]))
+    assert not messages[0]["custom"] and events == []
+
+
 def test_emergency_reply_interrupts_the_interview() -> None:
     text = "and now I can't breathe properly"
     t = tracker(
