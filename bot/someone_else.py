@@ -50,7 +50,7 @@ def about_someone_else(latest: Findings, conversation: Findings, intent: str | N
         return False
     if not any(_theirs(f) and f.entity == "symptom" for f in latest.all):
         return False
-    own = (f for f in conversation.all if f.experiencer == PATIENT)
+    own = (f for f in conversation.statements().all if f.experiencer == PATIENT)
     return not any(f.entity in ("symptom", "body_part") for f in own)
 
 

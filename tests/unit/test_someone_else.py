@@ -86,6 +86,15 @@ def test_someone_else_mentioned_after_the_persons_own_symptoms_is_not(extractor:
     assert not about_someone_else(latest, conversation, "describe_symptoms")
 
 
+def test_a_general_question_before_is_not_the_persons_own_symptoms(extractor: ClinicalExtractor) -> None:
+    turns = [
+        Turn("what causes numb feet?", tuple(extractor.extract("what causes numb feet?")), intent="ask_cause")
+    ]
+    turns.append(Turn("my mum has numb feet", tuple(extractor.extract("my mum has numb feet"))))
+    conversation = Findings.from_turns(turns)
+    assert about_someone_else(Findings.from_turns(turns[-1:]), conversation, "describe_symptoms")
+
+
 def test_a_question_about_someone_else_is_answered_as_a_question(extractor: ClinicalExtractor) -> None:
     latest = findings(extractor, "my mum has numb feet, what could cause that?")
     assert not about_someone_else(latest, latest, "ask_cause")
