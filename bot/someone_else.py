@@ -45,12 +45,12 @@ def _theirs(finding: Finding) -> bool:
 
 def about_someone_else(latest: Findings, conversation: Findings, intent: str | None) -> bool:
     """Whether the latest message describes another person's symptoms while the person has
-    described none of their own, in it or before it."""
+    described none of their own, in it or before it ("my mum has numb feet, I don't" is one)."""
     if intent not in DESCRIPTION_INTENTS:
         return False
     if not any(_theirs(f) and f.entity == "symptom" for f in latest.all):
         return False
-    own = (f for f in conversation.statements().all if f.experiencer == PATIENT)
+    own = (f for f in conversation.statements().all if f.present)
     return not any(f.entity in ("symptom", "body_part") for f in own)
 
 

@@ -57,6 +57,7 @@ def findings(extractor: ClinicalExtractor, *texts: str) -> Findings:
         "my mum has numb feet",
         "my wife's feet have been numb for months, she is diabetic",
         "my husband has tingling in his toes but I'm fine",
+        "my mum has numb feet but I don't",
         "my dad suddenly can't feel his legs and he is struggling to breathe",
     ],
 )
