@@ -46,12 +46,17 @@ def _theirs(finding: Finding) -> bool:
 def about_someone_else(latest: Findings, conversation: Findings, intent: str | None) -> bool:
     """Whether the latest message describes another person's symptoms while the person has
     described none of their own, in it or before it ("my mum has numb feet, I don't" is one)."""
-    if intent not in DESCRIPTION_INTENTS:
-        return False
-    if not any(_theirs(f) and f.entity == "symptom" for f in latest.all):
-        return False
+    return describes_their_symptoms(latest, intent) and not states_own_symptoms(conversation)
+
+
+def describes_their_symptoms(latest: Findings, intent: str | None) -> bool:
+    """Whether the latest message describes symptoms of someone else (the message alone: cheap)."""
+    return intent in DESCRIPTION_INTENTS and any(_theirs(f) and f.entity == "symptom" for f in latest.all)
+
+
+def states_own_symptoms(conversation: Findings) -> bool:
     own = (f for f in conversation.statements().all if f.present)
-    return not any(f.entity in ("symptom", "body_part") for f in own)
+    return any(f.entity in ("symptom", "body_part") for f in own)
 
 
 def their_red_flag_parts(latest: Findings) -> bool:

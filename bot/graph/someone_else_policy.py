@@ -13,8 +13,9 @@ from __future__ import annotations
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot.findings import Findings, Turn
 from bot.graph.reply_first_policy import ReplyFirstPolicy, latest_and_all
-from bot.someone_else import ACTION_ABOUT_SOMEONE_ELSE, about_someone_else
+from bot.someone_else import ACTION_ABOUT_SOMEONE_ELSE, describes_their_symptoms, states_own_symptoms
 
 
 @DefaultV1Recipe.register(
@@ -27,5 +28,14 @@ class SomeoneElsePolicy(ReplyFirstPolicy):
     def decides(self, tracker: DialogueStateTracker) -> bool:
         if tracker.active_loop_name:
             return False  # in the interview, someone else's findings are simply not taken as answers
-        turns, latest, conversation = latest_and_all(tracker)
-        return bool(turns) and about_someone_else(latest, conversation, turns[-1].intent)
+        # The latest message alone first: most messages are not about someone else, and only
+        # those need the walk over the whole conversation.
+        message = tracker.latest_message
+        if message is None:
+            return False
+        intent = message.intent.get("name")
+        said = Turn(message.text or "", tuple(message.entities), intent=intent)
+        if not describes_their_symptoms(Findings.from_turns([said]), intent):
+            return False
+        _, _, conversation = latest_and_all(tracker)
+        return not states_own_symptoms(conversation)
