@@ -9,7 +9,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import all_findings, end_interview
-from bot.interview import INTERVIEW_ORDER
+from bot.interview import INTERVIEW_ORDER, unsure_flags
 from bot.knowledge import load_knowledge_base
 from bot.reasoning import assess
 from bot.replies import MAX_CAUSES, assessment_reply, emergency_reply
@@ -28,7 +28,11 @@ class ActionGiveAssessment(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
         findings = all_findings(tracker)
-        assessment = assess(findings, screen_positive=tracker.get_slot("red_flag_screen") == "present")
+        assessment = assess(
+            findings,
+            screen_positive=tracker.get_slot("red_flag_screen") == "present",
+            unsure_flags=unsure_flags(tracker.get_slot("red_flag_answers")),
+        )
         if assessment.triage_level != "emergency" and not len(findings.statements()):
             dispatcher.utter_message(text=NOTHING_YET)
             return end_interview(tracker)

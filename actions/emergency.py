@@ -23,7 +23,11 @@ class ActionEmergency(Action):
     ) -> List[EventType]:
         conversation = all_findings(tracker)
         flags = red_flags.emergency_flags(
-            latest_findings(tracker), conversation, latest_intent(tracker), tracker.get_slot("requested_slot")
+            latest_findings(tracker),
+            conversation,
+            latest_intent(tracker),
+            tracker.get_slot("requested_slot"),
+            tracker.get_slot("red_flag_asking"),
         ) or red_flags.detect(conversation)
         reply = emergency_reply(flags, load_knowledge_base())
         dispatcher.utter_message(text=reply.text, json_message=reply.payload)

@@ -28,23 +28,41 @@ class ValidateSymptomForm(FormValidationAction):
         known = {slot: tracker.get_slot(slot) for slot in interview.INTERVIEW_ORDER}
         requested = tracker.get_slot("requested_slot")
         intent = latest_intent(tracker)
+        confidence = float((tracker.latest_message or {}).get("intent", {}).get("confidence") or 0.0)
         filled = interview.answers(
             text=(tracker.latest_message or {}).get("text") or "",
             entities=latest_entities(tracker),
             intent=intent,
             requested_slot=requested,
             known=known,
-            confidence=float((tracker.latest_message or {}).get("intent", {}).get("confidence") or 0.0),
+            confidence=confidence,
         )
-        if requested and requested not in filled and self._cannot_answer(tracker, intent, requested):
+        events: List[EventType] = []
+        if requested == "red_flag_screen":
+            filled.pop(requested, None)
+            if interview.answers_the_screen(intent, confidence):
+                events += self._screen(tracker, intent, filled)
+        elif requested and requested not in filled and self._cannot_answer(tracker, intent, requested):
             filled[requested] = interview.unanswered(requested)
             dispatcher.utter_message(text=interview.NOTED_AS_NOT_SURE)
-        events: List[EventType] = [SlotSet(s, v) for s, v in filled.items() if v != known.get(s)]
+        events += [SlotSet(s, v) for s, v in filled.items() if v != known.get(s)]
         urgent = intent == "report_red_flag" or red_flags.mentions_a_part(latest_findings(tracker))
         first = interview.question_out_of_order({**known, **filled}, urgent)
         if first:
             events.append(SlotSet("requested_slot", first))
         return events
+
+    @staticmethod
+    def _screen(tracker: Tracker, intent: str, filled: Dict[str, Any]) -> List[EventType]:
+        """A red-flag screen answer: only an explicit "no" clears a sign; anything unclear asks the
+        signs one at a time (bot.interview.screen_step)."""
+        asking = tracker.get_slot("red_flag_asking")
+        text = (tracker.latest_message or {}).get("text") or ""
+        reply = interview.screen_reply(text, intent, latest_entities(tracker), asking)
+        step = interview.screen_step(asking, tracker.get_slot("red_flag_answers") or {}, reply)
+        if step.screen is not None:
+            filled["red_flag_screen"] = step.screen
+        return [SlotSet("red_flag_asking", step.asking), SlotSet("red_flag_answers", step.answers)]
 
     @staticmethod
     def _cannot_answer(tracker: Tracker, intent: str, requested: str) -> bool:

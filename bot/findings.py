@@ -26,10 +26,17 @@ class Finding:
     experiencer: str = PATIENT
     turn: int = 0  # which user message said it
     general: bool = False  # named in a general question ("can diabetes cause numb feet?")
+    hypothetical: bool = False  # "if I ever lose control of my bladder"
+    historical: bool = False  # "years ago I couldn't pee, long since resolved"
 
     @property
     def present(self) -> bool:
         return not self.negated and self.experiencer == PATIENT
+
+    @property
+    def current(self) -> bool:
+        """Present, stated for now: what a red flag is made of."""
+        return self.present and not (self.general or self.hypothetical or self.historical)
 
     @property
     def denied(self) -> bool:
@@ -65,14 +72,23 @@ UNKNOWN = "unknown"
 QUESTION_INTENTS = frozenset(
     {"ask_cause", "ask_test", "ask_treatment", "ask_concept", "ask_medication", "ask_more"}
 )
-_FIRST_PERSON = re.compile(r"\b(?:i|i'm|im|i've|ive|i'd|me|my|mine|myself)\b", re.IGNORECASE)
+#: Words by which a person speaks of themselves or of what is happening to them ("is this a stroke?").
+_FIRST_PERSON = re.compile(r"\b(?:i|i'm|im|i've|ive|i'd|me|my|mine|myself|this)\b", re.IGNORECASE)
+#: A message worded as a question from its first word ("can numb feet cause incontinence?"); "can't
+#: breathe, what now?" is not one.
+_QUESTION = re.compile(
+    r"^\W*(?:what|why|how|can|could|does|do|did|is|are|should|when|which|who|will|would|may|might)(?![\w'])",
+    re.IGNORECASE,
+)
 
 
 def general_question(turn: Turn) -> bool:
     """A question that never speaks of the person ("what's the difference between numbness and
-    tingling?"): what it names is not something they said they have. "My feet are numb, could
-    diabetes cause it?" speaks of them."""
-    return turn.intent in QUESTION_INTENTS and not _FIRST_PERSON.search(turn.text.replace("\u2019", "'"))
+    tingling?", "can numb feet cause incontinence?"): what it names is not something they said they
+    have. "My feet are numb, could diabetes cause it?" and "is this a stroke?" speak of them."""
+    text = turn.text.replace("\u2019", "'")
+    asks = turn.intent in QUESTION_INTENTS or ("?" in text and bool(_QUESTION.match(text)))
+    return asks and not _FIRST_PERSON.search(text)
 
 
 def finding_from_entity(text: str, entity: Mapping[str, Any], turn: int = 0) -> Finding | None:
@@ -88,6 +104,8 @@ def finding_from_entity(text: str, entity: Mapping[str, Any], turn: int = 0) -> 
         negated=bool(entity.get("negated", False)),
         experiencer=str(entity.get("experiencer") or PATIENT),
         turn=turn,
+        hypothetical=bool(entity.get("hypothetical", False)),
+        historical=bool(entity.get("historical", False)),
     )
 
 
@@ -129,10 +147,14 @@ class Findings:
         return len(self.all)
 
     def statements(self) -> Findings:
-        """The findings the person stated, without those only named in a general question. The red
-        flags read every finding (a question may be how someone says they cannot breathe); the causes
-        and their reasons ("you said …") read these."""
+        """The findings the person stated, without those only named in a general question: the
+        causes and their reasons ("you said …") read these."""
         return Findings([f for f in self.all if not f.general])
+
+    def current(self) -> Findings:
+        """The findings present for the person now: not only named in a question, not hypothetical,
+        not in the past. Red flags are made of these."""
+        return Findings([f for f in self.all if f.current])
 
     def has(self, entity: str, value: str | None = None) -> bool:
         """Present for the person (not denied, not someone else's).

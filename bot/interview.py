@@ -15,9 +15,11 @@ from typing import Any, Dict, List, Mapping, Sequence, Tuple
 
 import yaml
 
-from bot.findings import UNKNOWN, finding_from_entity
+from bot import red_flags, warning_signs
+from bot.findings import QUESTION_INTENTS, UNKNOWN, Findings, finding_from_entity
 from bot.nlp.duration import to_weeks
 from bot.settings import PROJECT_ROOT
+from bot.vocabulary import load_vocabulary
 
 DOMAIN_FILE = PROJECT_ROOT / "domain.yml"
 
@@ -52,6 +54,7 @@ RED_FLAG_PARTS = {
     ("symptom", "weakness"),
     ("severity", "severe"),
     ("onset", "sudden"),
+    *((red_flags.RED_FLAG, flag) for flag in load_vocabulary().red_flags),
 }
 MAX_ANSWER_CHARS = 80
 #: Not understood this many times in a row, or said again word for word, the
@@ -67,13 +70,20 @@ class Question:
     quick_replies: Tuple[Tuple[str, str], ...]  # (title, what it sends)
 
 
+#: Quick replies of every red-flag screen question: an intent, where words would be ambiguous.
+YES_NO_NOT_SURE = (("Yes", "/affirm"), ("No", "/deny"), ("Not sure", "/dont_know"))
+
+
 def load_questions(domain_file: Path = DOMAIN_FILE) -> Dict[str, Question]:
     """One short question per slot, as the domain's `utter_ask_<slot>` responses ask it: Rasa's form
     asks them itself, without a call to the action server. Quick replies send plain words the NLU
-    understands, or an intent where the words would be ambiguous ("yes" / "no")."""
+    understands, or an intent where the words would be ambiguous ("yes" / "no"). The red-flag screen
+    is asked by an action (actions/red_flag_screen.py), from the red flags' records."""
     responses = yaml.safe_load(domain_file.read_text(encoding="utf-8"))["responses"]
-    questions = {}
+    questions = {"red_flag_screen": Question(warning_signs.screen_question(), YES_NO_NOT_SURE)}
     for slot in INTERVIEW_ORDER:
+        if slot in questions:
+            continue
         (response,) = responses[f"utter_ask_{slot}"]
         buttons = tuple((button["title"], button["payload"]) for button in response.get("buttons", ()))
         questions[slot] = Question(response["text"], buttons)
@@ -255,3 +265,103 @@ def question_out_of_order(slots: Mapping[str, Any], urgent: bool) -> str | None:
     """The slot to ask before the usual order: the red-flag screen, as soon as
     the person says something that sounds urgent and has not answered it."""
     return "red_flag_screen" if urgent and "red_flag_screen" in missing(slots) else None
+
+
+# --- the red-flag screen ---------------------------------------------------------------------------
+#
+# Only an explicit "no" clears a warning sign. The screen first asks about a part the person already
+# said ("You said “I can barely walk”. Did that start in the last few days?"), then the whole list;
+# an answer that is not a clear yes or no (not sure, not understood, a question back) turns it into
+# one short yes/no question per sign. A sign the person stays unsure about is noted: the assessment
+# then asks them to see a doctor today and names the sign to act on (never self-care).
+
+#: `red_flag_answers` values.
+CLEARED, UNSURE = "no", "unsure"
+
+
+@dataclass(frozen=True)
+class ScreenStep:
+    screen: str | None  # red_flag_screen once settled ("present", "none", "unknown"); None: ask on
+    asking: str | None  # the `red_flag_asking` to ask next
+    answers: Dict[str, str]  # flag -> CLEARED or UNSURE
+
+
+def screen_reply(
+    text: str, intent: str | None, entities: Sequence[Mapping[str, Any]], asking: str | None = None
+) -> str:
+    """A screen answer as "yes", "no" or "unsure". Asked whether weakness or deep numbness started
+    quickly, a slow or long-standing start ("it came on over months") is a no."""
+    if intent == "affirm":
+        return "yes"
+    if intent == "deny" or _red_flag_screen(entities) == "none" or NONE_WORDS.match(text):
+        return "no"
+    if red_flags.asked_flag(asking) in red_flags.flag_parts() and _slow_start(text, entities):
+        return "no"
+    return "unsure"
+
+
+def _slow_start(text: str, entities: Sequence[Mapping[str, Any]]) -> bool:
+    for entity in entities:
+        finding = finding_from_entity(text, entity)
+        if finding is None or not finding.present:
+            continue
+        if (finding.entity, finding.value) == ("onset", "gradual"):
+            return True
+        if finding.entity == "duration" and (to_weeks(finding.value) or 0) > red_flags.RAPID_WEEKS:
+            return True
+    return False
+
+
+def answers_the_screen(intent: str | None, confidence: float) -> bool:
+    """Whether a message is an answer to the screen (anything but a confident question, "forget me",
+    "start over" or the like, which the rules take: the screen is asked again after them)."""
+    return intent in ANSWER_INTENTS or intent == UNSURE_INTENT or confidence < SURE
+
+
+def screen_step(asking: str | None, answers: Mapping[str, str], reply: str) -> ScreenStep:
+    """What a screen answer settles, and what to ask next."""
+    known = dict(answers)
+    if reply == "yes":
+        return ScreenStep("present", asking, known)
+    flag = red_flags.asked_flag(asking)
+    if flag:
+        known[flag] = CLEARED if reply == "no" else UNSURE
+    if flag and asking and asking.startswith(red_flags.PART_PREFIX):
+        return ScreenStep(None, red_flags.ASK_ALL_NEXT, known)  # the part answered: the whole list next
+    if not flag and reply == "no":
+        # The whole list denied: every sign not already in doubt is cleared.
+        known.update({f: CLEARED for f in load_vocabulary().red_flags if f not in known})
+    remaining = [f for f in load_vocabulary().red_flags if f not in known]
+    if remaining:
+        return ScreenStep(None, remaining[0], known)  # the next sign alone
+    return ScreenStep(UNKNOWN if UNSURE in known.values() else "none", None, known)
+
+
+def unsure_flags(answers: Mapping[str, str] | None) -> Tuple[str, ...]:
+    return tuple(flag for flag, answer in (answers or {}).items() if answer == UNSURE)
+
+
+def screen_question(
+    asking: str | None,
+    answers: Mapping[str, str] | None,
+    findings: Findings,
+    latest_intent: str | None = None,
+) -> Tuple[str, str]:
+    """The screen question to ask now and the `red_flag_asking` it sets. The whole list met with a
+    question back ("what do you mean?", answered by the rules first) is then asked one sign at a
+    time; after a pause of another kind ("delete my data?" "no") it is asked again as it was."""
+    if asking == red_flags.ASKING_ALL and latest_intent in (*QUESTION_INTENTS, UNSURE_INTENT):
+        remaining = [f for f in load_vocabulary().red_flags if f not in (answers or {})]
+        asking = remaining[0] if remaining else None
+    if asking == red_flags.ASK_ALL_NEXT:
+        return warning_signs.screen_question(), red_flags.ASKING_ALL
+    flag = red_flags.asked_flag(asking)
+    following_up = asking is None or bool(flag and asking and asking.startswith(red_flags.PART_PREFIX))
+    part = red_flags.part_mentioned(findings) if following_up else None
+    if part and (asking is None or part[0] == flag):
+        flag, finding = part
+        timing_said = (finding.entity, finding.value) in (red_flags.SUDDEN, red_flags.RECENT)
+        return warning_signs.follow_up(flag, finding.text, timing_said), red_flags.PART_PREFIX + flag
+    if flag:
+        return warning_signs.question(flag), asking or flag
+    return warning_signs.screen_question(), red_flags.ASKING_ALL

@@ -67,6 +67,7 @@ class Assessment:
     triage_level: str
     red_flags: Tuple[str, ...]
     causes: Tuple[CauseMatch, ...]  # most likely first
+    unsure_flags: Tuple[str, ...] = ()  # warning signs the person could not rule out
 
     def top(self, n: int = 3) -> Tuple[CauseMatch, ...]:
         return self.causes[:n]
@@ -165,12 +166,26 @@ def score_causes(findings: Findings) -> Tuple[CauseMatch, ...]:
 SELF_CARE_MARGIN = 0.6
 
 
+#: Symptoms whose passing ("it went away", "back to normal") makes numbness brief.
+PASSING_SYMPTOMS = ("numbness", "tingling")
+
+
+def _passed(findings: Findings) -> bool:
+    """Whether the person said the numbness passed: a symptom told as over, or getting better. A
+    recent start still present ("twenty minutes ago") is never brief."""
+    over = any(f.historical and f.entity == "symptom" and f.value in PASSING_SYMPTOMS for f in findings.all)
+    return over or findings.has("progression", "improving")
+
+
 def _self_care(findings: Findings, causes: Tuple[CauseMatch, ...]) -> bool:
-    """Brief, positional numbness that passes, with nothing else going on: any
-    other cause must score well below it (a stray word may hint at one)."""
+    """Brief, positional numbness that passes, with nothing else going on. The person must have
+    said both that it passed and what brought it on (sitting, kneeling, pressure, a tight shoe), and
+    any other cause must score well below it (a stray word may hint at one)."""
     if not causes or causes[0].cause != "temporary_compression":
         return False
     if any(other.score > SELF_CARE_MARGIN * causes[0].score for other in causes[1:]):
+        return False
+    if not (_passed(findings) and findings.has("risk_factor", "prolonged_sitting")):
         return False
     present = derive(findings)
     weeks = findings.duration_weeks()
@@ -180,20 +195,27 @@ def _self_care(findings: Findings, causes: Tuple[CauseMatch, ...]) -> bool:
         "symptom:weakness",
         "symptom:balance_problems",
         "progression:comes_and_goes",
-    )  # numbness that keeps coming back needs a check
+    )  # numbness that keeps coming back, with every walk or every day, needs a check
     return not any(k in present for k in worrying) and not (weeks and max(weeks) >= 1)
 
 
-def assess(findings: Findings, screen_positive: bool = False) -> Assessment:
-    """`screen_positive`: the person said yes to the red-flag screen question,
-    which escalates even when they did not say which warning sign it was."""
+def assess(
+    findings: Findings, screen_positive: bool = False, unsure_flags: Tuple[str, ...] = ()
+) -> Assessment:
+    """`screen_positive`: the person said yes to a red-flag screen question, which escalates even
+    when they did not say which warning sign it was. `unsure_flags`: signs the person could not rule
+    out. One of which they said a part is an emergency; any other never allows self-care, and the
+    reply asks them to see a doctor today and names the sign to act on (bot/warning_signs.py)."""
     flags = tuple(red_flags.detect(findings))
+    # Half a warning sign said ("I can barely walk") and the rest left in doubt: the sign is named
+    # in the emergency advice.
+    flags += tuple(f for f in red_flags.with_a_part_said(findings) if f in unsure_flags and f not in flags)
     stated = findings.statements()
     causes = score_causes(stated)
     if flags or screen_positive:
         level = "emergency"
-    elif _self_care(stated, causes):
+    elif not unsure_flags and _self_care(stated, causes):
         level = "self_care"
     else:
         level = "see_clinician"
-    return Assessment(level, flags, causes)
+    return Assessment(level, flags, causes, tuple(unsure_flags))

@@ -1,61 +1,125 @@
-"""The escalation criteria of the article ("Seeking Professional Diagnosis and
-Treatment"): any one of them, not denied, means emergency care now.
+"""The emergency criteria: the article's four ("Seeking Professional Diagnosis and
+Treatment") and the stroke signs of public stroke guidance. Any one of them, said
+by the person of themselves for now (not denied, not someone else's, not only
+asked about, not hypothetical, not long past), means emergency care now.
 
-Rapid weakness combines findings from the whole conversation ("my legs are
-weak" said early, "since yesterday" said later); sudden severe numbness must
-be said in one message. A message only raises the alarm when it adds a part
-of a flag, so that a question after the emergency advice is answered instead
-of repeating the alarm forever. Anything urgent-sounding brings the red-flag
-screen question forward, which catches what the words alone miss.
+Each red flag is recognised by meaning from its record in the knowledge base
+(bot/nlp/red_flag_patterns.py gives the `red_flag` entity). Two flags also need a
+quick start, which may be said in another message: weakness ("I can barely walk"
+early, "since yesterday" later) and numbness so deep the feeling is gone, with a
+sudden start said in the same message. A message only raises the alarm when it
+adds a part of a flag, so that a question after the emergency advice is answered
+instead of repeating the alarm forever.
 """
 
 from __future__ import annotations
 
-from typing import List, Set, Tuple
+from functools import cache
+from typing import Dict, List, Set, Tuple
 
 from bot.findings import Finding, Findings
+from bot.nlp import red_flag_patterns
+from bot.nlp.duration import to_weeks
+from bot.vocabulary import load_vocabulary
 
 #: Weakness is "rapid" when it came on within about this many weeks (hours to days).
 RAPID_WEEKS = 1.0
+RED_FLAG = red_flag_patterns.ENTITY
+SELF_REPORTED = red_flag_patterns.SELF_REPORTED
+SUDDEN = ("onset", "sudden")
+#: A start told as recent ("this morning", "an hour ago"), in the same message as the part it times.
+RECENT = (RED_FLAG, red_flag_patterns.RECENT_START)
+#: The red flags the lexicon also finds as a symptom value of the public vocabulary.
+SYMPTOM_FLAGS = ("breathing_difficulty", "bladder_control_loss")
+#: Red flags that a "mild" said with them ("a little winded") takes back, and the words that do
+#: ("felt faint" is no mild breathing trouble).
+MILD_ALLOWED = ("breathing_difficulty",)
+MILD_WORDS = frozenset(
+    {"a little", "a bit", "a little bit", "a tiny bit", "slightly", "a touch", "mild", "mildly"}
+)
+#: `red_flag_asking` slot values: the whole list asked, or to be asked next (after a follow-up).
+ASKING_ALL = "all"
+ASK_ALL_NEXT = "all:next"
+PART_PREFIX = "part:"
 
-# The parts each red flag is made of, as (entity, value) pairs; a flag needs all
-# of its parts present, except that any one onset/duration part can show speed.
-DIRECT_FLAGS = {
-    "breathing_difficulty": ("symptom", "breathing_difficulty"),
-    "bladder_control_loss": ("symptom", "bladder_control_loss"),
-}
+
+@cache
+def flag_parts() -> Dict[str, Tuple[str, str]]:
+    """The part finding (entity, value) of each flag that also needs a quick start."""
+    return {
+        rule.flag: (rule.entity, rule.value)
+        for rule in red_flag_patterns.load_recognition().rules
+        if rule.entity != RED_FLAG
+    }
 
 
 def _rapid(findings: Findings) -> bool:
-    if findings.has("onset", "sudden"):
+    if findings.has(*SUDDEN):
         return True
     weeks = findings.duration_weeks()
     return bool(weeks) and min(weeks) <= RAPID_WEEKS and not findings.has("onset", "gradual")
 
 
+def _recent_turns(findings: Findings) -> Set[int]:
+    """The messages that tell of a recent start. A bare "now" does not in a message that also says
+    the numbness is old ("numb for years now"): there, "now" is a way of speaking, not a start."""
+    old = {f.turn for f in findings.all if f.entity == "onset" and f.value == "gradual"}
+    old |= {f.turn for f in findings.all if f.entity == "duration" and (to_weeks(f.value) or 0) > RAPID_WEEKS}
+    return {
+        f.turn
+        for f in findings.all
+        if (f.entity, f.value) == RECENT and not (f.text.lower() == "now" and f.turn in old)
+    }
+
+
 def detect(findings: Findings) -> List[str]:
     """Red flag ids present in these findings, in the vocabulary's order."""
-    flags: List[str] = []
+    now = findings.current()
+    mild = {
+        f.turn
+        for f in now.all
+        if (f.entity, f.value) == ("severity", "mild") and f.text.lower() in MILD_WORDS
+    }
+    # "A bit out of breath on the stairs": breathing said to be only a little hard is no emergency.
+    found: Set[str] = {
+        f.value for f in now.all if f.entity == RED_FLAG and not (f.value in MILD_ALLOWED and f.turn in mild)
+    }
+    found |= {
+        flag
+        for flag in SYMPTOM_FLAGS
+        if now.turns_with("symptom", flag) - (mild if flag in MILD_ALLOWED else set())
+    }
+    recent = _recent_turns(now)
+    severe = flag_parts().get("sudden_severe_numbness")
     # Said together ("it suddenly went completely numb"): "completely" or "at all"
     # said later of something else ("it's completely gone now") is not the same.
-    if findings.turns_with("onset", "sudden") & findings.turns_with("severity", "severe"):
-        flags.append("sudden_severe_numbness")
-    if findings.has("symptom", "weakness") and _rapid(findings):
-        flags.append("rapid_weakness")
-    flags.extend(flag for flag, (entity, value) in DIRECT_FLAGS.items() if findings.has(entity, value))
-    return flags
+    if severe and (now.turns_with(*SUDDEN) | recent) & now.turns_with(*severe):
+        found.add("sudden_severe_numbness")
+    weakness = flag_parts().get("rapid_weakness")
+    if weakness and now.has(*weakness) and (_rapid(now) or recent & now.turns_with(*weakness)):
+        found.add("rapid_weakness")
+    return [flag for flag in load_vocabulary().red_flags if flag in found]
+
+
+def self_reported(findings: Findings) -> bool:
+    """Whether the person says they are having an emergency ("this is an emergency", "I need an
+    ambulance"), without naming a sign."""
+    return any(f.entity == RED_FLAG and f.value == SELF_REPORTED for f in findings.current().all)
 
 
 def _parts(flag: str) -> Set[Tuple[str, str]]:
-    if flag == "sudden_severe_numbness":
-        return {("onset", "sudden"), ("severity", "severe")}
+    parts = {(RED_FLAG, flag)}
+    if flag in SYMPTOM_FLAGS:
+        parts.add(("symptom", flag))
+    if flag in flag_parts():
+        parts |= {flag_parts()[flag], SUDDEN, RECENT}
     if flag == "rapid_weakness":
-        return {("symptom", "weakness"), ("onset", "sudden"), ("duration", "*")}
-    return {DIRECT_FLAGS[flag]}
+        parts.add(("duration", "*"))
+    return parts
 
 
 def _contributes(finding: Finding, parts: Set[Tuple[str, str]]) -> bool:
-    return finding.present and ((finding.entity, finding.value) in parts or (finding.entity, "*") in parts)
+    return finding.current and ((finding.entity, finding.value) in parts or (finding.entity, "*") in parts)
 
 
 def raised_by(latest: Findings, conversation: Findings) -> List[str]:
@@ -63,29 +127,67 @@ def raised_by(latest: Findings, conversation: Findings) -> List[str]:
     return [flag for flag in detect(conversation) if any(_contributes(f, _parts(flag)) for f in latest.all)]
 
 
+def asked_flag(asking: str | None) -> str | None:
+    """The red flag a one-at-a-time screen question is about (slot `red_flag_asking`)."""
+    flag = (asking or "").removeprefix(PART_PREFIX)
+    return flag if flag in load_vocabulary().red_flags else None
+
+
 def emergency_flags(
-    latest: Findings, conversation: Findings, intent: str | None, requested_slot: str | None
+    latest: Findings,
+    conversation: Findings,
+    intent: str | None,
+    requested_slot: str | None,
+    asking: str | None = None,
 ) -> List[str] | None:
     """The red flags to report if this message calls for the emergency reply, else None.
 
-    Besides red flags found in the words, a "yes" to the red-flag screen
-    question escalates too: an emergency we cannot name is still one. The
-    intent classifier alone never escalates (it mistakes "it went away" for an
+    Besides red flags found in the words, a "yes" to a red-flag screen question
+    escalates too (naming the sign asked about, if it was one), and so does a person
+    who says they are having an emergency: an emergency we cannot name is still one.
+    The intent classifier alone never escalates (it mistakes "it went away" for an
     emergency statement); a message it reads as one brings the red-flag screen
     forward instead (bot.interview.question_out_of_order).
     """
     raised = raised_by(latest, conversation)
     if raised:
         return raised
-    if intent == "affirm" and requested_slot == "red_flag_screen":
+    if self_reported(latest):
         return detect(conversation)
+    if intent == "affirm" and requested_slot == "red_flag_screen":
+        flags = detect(conversation)
+        flag = asked_flag(asking)
+        return flags + [flag] if flag and flag not in flags else flags
     return None
 
 
+def part_mentioned(findings: Findings) -> Tuple[str, Finding] | None:
+    """The first red flag of which the person said a part for themselves but not the whole (their
+    words for weakness, a deep numbness, or a sudden start), with the finding that is that part."""
+    complete = set(detect(findings))
+    now = findings.current().all
+    open_parts = {flag: part for flag, part in flag_parts().items() if flag not in complete}
+    wanted = [(flag, part) for flag, part in open_parts.items()]
+    if "sudden_severe_numbness" in open_parts:
+        # A sudden start alone: whether the feeling has gone is the open question.
+        wanted += [("sudden_severe_numbness", SUDDEN), ("sudden_severe_numbness", RECENT)]
+    for flag, part in wanted:
+        found = next((f for f in now if (f.entity, f.value) == part), None)
+        if found:
+            return flag, found
+    return None
+
+
+def with_a_part_said(findings: Findings) -> List[str]:
+    """The red flags not complete of which the person said a part for themselves (the part itself,
+    not only a sudden start): weakness, or numbness so deep the feeling is gone."""
+    now = findings.current()
+    complete = set(detect(findings))
+    return [flag for flag, part in flag_parts().items() if flag not in complete and now.has(*part)]
+
+
 def mentions_a_part(findings: Findings) -> bool:
-    """Whether the person mentioned part of a red flag (weakness, a sudden start,
-    severe numbness) for themselves, which makes the red-flag screen urgent."""
-    parts = set().union(
-        *(_parts(flag) for flag in ("sudden_severe_numbness", "rapid_weakness", *DIRECT_FLAGS))
-    )
-    return any(f.present and (f.entity, f.value) in parts for f in findings.all)
+    """Whether the person mentioned part of a red flag (weakness, a sudden start, severe numbness,
+    a sign itself) for themselves, which makes the red-flag screen urgent."""
+    parts = set().union(*(_parts(flag) for flag in load_vocabulary().red_flags)) - {("duration", "*")}
+    return any(f.current and (f.entity, f.value) in parts for f in findings.all)

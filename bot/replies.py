@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Dict, List, Sequence, Tuple
 
+from bot import warning_signs
 from bot.knowledge import KnowledgeBase
 from bot.reasoning import Assessment, CauseMatch
 
@@ -22,10 +23,7 @@ LEVEL_HEADINGS = {
     "see_clinician": "Please see a clinician about this.",
     "self_care": "This sounds like the harmless kind of numbness, but keep an eye on it.",
 }
-STILL_URGENT = (
-    "If numbness ever comes on suddenly and badly, or you get weakness that comes on quickly, trouble "
-    "breathing, or lose control of your bladder or bowels, call your local emergency number straight away."
-)
+STILL_URGENT = warning_signs.if_this_ever_happens()
 
 
 @dataclass(frozen=True)
@@ -79,6 +77,8 @@ def assessment_reply(assessment: Assessment, kb: KnowledgeBase, partial: bool = 
         level, kb.emergency_advice
     )
     paragraphs = [f"{LEVEL_HEADINGS[level]} {advice}"]
+    if assessment.unsure_flags and level != "emergency":
+        paragraphs.append(warning_signs.to_watch(assessment.unsure_flags, kb))
     if partial:
         paragraphs.insert(0, "Here are my thoughts on what you have told me so far.")
     causes = assessment.top(MAX_CAUSES)
@@ -116,11 +116,12 @@ def assessment_reply(assessment: Assessment, kb: KnowledgeBase, partial: bool = 
 
 
 def emergency_reply(flags: Sequence[str], kb: KnowledgeBase) -> Reply:
-    named = [kb.red_flags[f].name.lower() for f in flags if f in kb.red_flags]
+    named = warning_signs.names(flags, kb)
     because = f"You mentioned {', '.join(named)}. " if named else "You mentioned a warning sign. "
+    why = " ".join(kb.red_flags[f].reply for f in flags if f in kb.red_flags)
     text = (
-        f"{because}{kb.emergency_advice}\n\nIf you can, do not go alone: ask someone to stay with you. "
-        "Come back to me later if you want to talk about what may cause numb feet."
+        f"{because}{kb.emergency_advice}{' ' + why if why else ''}\n\nIf you can, do not go alone: ask "
+        "someone to stay with you. Come back to me later if you want to talk about what may cause numb feet."
     )
     payload = {
         "type": "emergency",

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot import red_flags
+from bot import red_flags, warning_signs
 from bot.findings import PATIENT, Finding, Findings
 
 ACTION_ABOUT_SOMEONE_ELSE = "action_about_someone_else"
@@ -33,10 +33,7 @@ WHOSE_SYMPTOMS = (
     "If you have numbness yourself, tell me about yours. I can also answer general questions now, "
     "for example about possible causes or tests."
 )
-THEIR_WARNING_SIGNS = (
-    "For anyone, these need emergency care straight away: numbness that comes on suddenly and badly, "
-    "weakness that comes on quickly, trouble breathing, or losing control of the bladder or bowels."
-)
+THEIR_WARNING_SIGNS = warning_signs.for_anyone()
 
 
 def _theirs(finding: Finding) -> bool:

@@ -26,6 +26,7 @@ TRAINING_INPUTS = (
     "bot/nlp",
     "bot/graph",
     "bot/vocabulary.yml",
+    "bot/knowledge/data/red_flags.yml",
     "requirements/lock.txt",
 )
 PREFIX = "model-"

@@ -9,6 +9,7 @@ but the assistant.
 
 from __future__ import annotations
 
+import html
 import json
 import socket
 import threading
@@ -16,6 +17,8 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
+
+from bot.warning_signs import banner
 
 WEB_ROOT = Path(__file__).resolve().parent
 PUBLIC = WEB_ROOT / "public"
@@ -35,6 +38,12 @@ ROUTES = {
     "/vendor/rasa-webchat.js": (MODULES / "rasa-webchat" / "module" / "index.js", "text/javascript"),
 }
 CONFIG_ROUTE = "/config.js"
+#: Where index.html takes the warning signs, from the red flags' records (bot/warning_signs.py).
+BANNER_MARK = b"{{emergency_banner}}"
+
+
+def index_page() -> bytes:
+    return (PUBLIC / "index.html").read_bytes().replace(BANNER_MARK, html.escape(banner()).encode())
 
 
 def missing_files() -> list[Path]:
@@ -115,6 +124,8 @@ class _Handler(BaseHTTPRequestHandler):
         if path == CONFIG_ROUTE:
             config = json.dumps({"socketUrl": socket_url}).replace("<", "\\u003c")
             body, content_type = f"window.ASSISTANT_CONFIG = {config};\n".encode(), "text/javascript"
+        elif path == "/":
+            body, content_type = index_page(), ROUTES[path][1]
         elif path in ROUTES:
             file, content_type = ROUTES[path]
             body = file.read_bytes()

@@ -28,13 +28,13 @@ from rasa.core.lock_store import LockError
 from rasa.core.tracker_store import FailSafeTrackerStore
 from sanic import Blueprint, Sanic
 
+from bot import warning_signs
+
 logger = logging.getLogger(__name__)
 
 OUTAGE_REPLY = (
     "Sorry, I can't reach my records right now, so I could not take in your last message. "
-    "Please send it again in a minute. If this is an emergency (numbness that came on suddenly, "
-    "new weakness, trouble breathing, or losing control of your bladder or bowels), "
-    "contact emergency services now."
+    f"Please send it again in a minute. {warning_signs.outage_note()}"
 )
 
 Handler = Callable[[UserMessage], Awaitable[Any]]

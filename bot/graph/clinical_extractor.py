@@ -24,6 +24,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlp.extract import ClinicalExtractor
 from bot.nlp.lexicon import LEXICON_FILE
+from bot.nlp.red_flag_patterns import RED_FLAGS_FILE
 from bot.vocabulary import VOCABULARY_FILE
 
 LEXICON_KEY = "lexicon"
@@ -45,10 +46,11 @@ class ClinicalEntityExtractor(GraphComponent, EntityExtractorMixin):
 
     @classmethod
     def fingerprint_addon(cls, config: Dict[str, Any]) -> str:
-        """Retrains when the lexicon, the vocabulary or the NLP code change, not only the config."""
+        """Retrains when the lexicon, the red flags' recognition rules, the vocabulary or the NLP code
+        change, not only the config."""
         digest = hashlib.sha256()
         lexicon = Path(config.get(LEXICON_KEY) or LEXICON_FILE)
-        for path in [lexicon, VOCABULARY_FILE, *sorted(_NLP_SOURCES.glob("*.py"))]:
+        for path in [lexicon, RED_FLAGS_FILE, VOCABULARY_FILE, *sorted(_NLP_SOURCES.glob("*.py"))]:
             digest.update(path.read_bytes())
         return digest.hexdigest()
 

@@ -35,5 +35,6 @@ class RedFlagPolicy(ReplyFirstPolicy):
             conversation=conversation,
             intent=turns[-1].intent,
             requested_slot=tracker.get_slot("requested_slot"),
+            asking=tracker.get_slot("red_flag_asking"),
         )
         return flags is not None

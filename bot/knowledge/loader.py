@@ -42,7 +42,20 @@ _CAUSE_FIELDS = (
     "treatment",
 )
 _PATTERN_FIELDS = ("laterality", "where", "onset", "course")
-_RED_FLAG_FIELDS = ("id", "name", "description", "section")
+_RED_FLAG_FIELDS = (
+    "id",
+    "name",
+    "sign",
+    "question",
+    "follow_up",
+    "reply",
+    "description",
+    "section",
+    "source",
+    "recognise",
+)
+#: Read by bot/nlp/red_flag_patterns.py, not here.
+_RECOGNITION_FIELDS = ("sets", "recent_start", "self_reported_emergency")
 _TOPIC_FIELDS = ("id", "kind", "title", "section", "text")
 _ADVICE_FIELDS = ("emergency_advice", "seek_care_advice", "self_care_advice")
 _OVERVIEW_FIELDS = ("overview_causes", "overview_tests", "overview_treatment")
@@ -73,6 +86,9 @@ class _Fields:
         if self._raw.get(name) is None:
             self._fail(name, "is missing")
         return self._raw[name]
+
+    def present(self, name: str) -> bool:
+        return self._raw.get(name) is not None
 
     def text(self, name: str) -> str:
         value = self._get(name)
@@ -168,11 +184,18 @@ def _cause(entry: _Fields, vocabulary: Vocabulary) -> Cause:
 
 
 def _red_flag(entry: _Fields) -> RedFlag:
+    follow_up = entry.mapping("follow_up", ("part", "start")) if entry.present("follow_up") else None
     return RedFlag(
         id=entry.text("id"),
         name=entry.text("name"),
+        sign=entry.text("sign"),
+        question=entry.text("question"),
+        reply=entry.text("reply"),
         description=entry.text("description"),
         section=entry.choice("section", SECTIONS),
+        source=entry.text("source") if entry.present("source") else None,
+        follow_up_part=follow_up.text("part") if follow_up and follow_up.present("part") else None,
+        follow_up_start=follow_up.text("start") if follow_up and follow_up.present("start") else None,
     )
 
 
@@ -197,7 +220,7 @@ def _load(directory: Path, vocabulary: Vocabulary) -> KnowledgeBase:
         )
     }
 
-    red_flags_file = _read(directory, "red_flags.yml", ("red_flags", *_ADVICE_FIELDS))
+    red_flags_file = _read(directory, "red_flags.yml", ("red_flags", *_ADVICE_FIELDS, *_RECOGNITION_FIELDS))
     red_flags = {
         flag.id: flag
         for flag in (

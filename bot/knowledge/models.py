@@ -74,10 +74,18 @@ class Cause:
 
 @dataclass(frozen=True)
 class RedFlag:
+    """One emergency warning sign; every text about it is made from this record."""
+
     id: str
-    name: str
+    name: str  # "Trouble breathing"
+    sign: str  # the sign in a list: "trouble breathing"
+    question: str  # its own short yes/no question
+    reply: str  # what the emergency reply adds for it
     description: str
     section: str
+    source: str | None  # named public guidance, for what the article lacks
+    follow_up_part: str | None = None  # asked when the person said its part ("{words}"), not its start
+    follow_up_start: str | None = None  # asked when they said a sudden start, not the rest
 
 
 @dataclass(frozen=True)

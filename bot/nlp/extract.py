@@ -17,6 +17,7 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
+from bot.nlp import red_flag_patterns
 from bot.nlp.duration import to_weeks
 from bot.nlp.lexicon import LEXICON_FILE, Lexicon, Phrase, is_canonical, load_lexicon
 from bot.nlp.pipeline import (
@@ -30,6 +31,7 @@ from bot.nlp.pipeline import (
     save_pipeline,
     value_attribute,
 )
+from bot.nlp.red_flag_patterns import RED_FLAGS_FILE, Recognition, load_recognition
 from bot.nlp.typos import TypoCorrector, english_words
 from bot.vocabulary import Vocabulary, load_vocabulary
 
@@ -47,6 +49,11 @@ MIN_DIET_CONFIDENCE = 0.8
 #: A duration says how long, not whether: "no pain, about two months now".
 _NEVER_NEGATED = ("duration",)
 
+#: A finding right after one of these is the named person's: "he couldn't speak". ConText's own
+#: pronoun rule takes the verb with the pronoun, and a modifier never judges a finding it overlaps.
+_THIRD_PERSON = frozenset({"he", "she", "hes", "shes"})
+_ADVERBS = frozenset({"also", "too", "still", "always", "just", "only", "really", "then", "suddenly", "now"})
+
 _OTHER_ELLIPSIS = "other"
 _PATIENT_ELLIPSIS = "patient_denies"
 
@@ -61,6 +68,8 @@ class _Candidate:
     other: bool
     from_lexicon: bool
     extra: Dict[str, Any] = field(default_factory=dict)  # the other extractor's own keys
+    hypothetical: bool = False
+    historical: bool = False
 
     def as_dict(self) -> Dict[str, Any]:
         base = dict(self.extra) or {"extractor": EXTRACTOR_NAME}
@@ -72,13 +81,26 @@ class _Candidate:
             negated=self.negated,
             experiencer=OTHER if self.other else PATIENT,
         )
+        # Only when set, so that most entities keep the public shape: a sign spoken of
+        # as a possibility ("if I ever lose control") or in the past is no red flag now.
+        if self.hypothetical:
+            base["hypothetical"] = True
+        if self.historical:
+            base["historical"] = True
         return base
 
 
 class ClinicalExtractor:
-    def __init__(self, nlp: Language, lexicon: Lexicon, vocabulary: Vocabulary | None = None) -> None:
+    def __init__(
+        self,
+        nlp: Language,
+        lexicon: Lexicon,
+        recognition: Recognition,
+        vocabulary: Vocabulary | None = None,
+    ) -> None:
         self.nlp = nlp
         self.lexicon = lexicon
+        self.recognition = recognition
         self._vocabulary = vocabulary or load_vocabulary()
         self._ellipsis = Matcher(nlp.vocab)
         self._ellipsis.add(_OTHER_ELLIPSIS, [phrase_pattern(nlp, p) for p in lexicon.other_ellipsis])
@@ -93,20 +115,21 @@ class ClinicalExtractor:
         self._phrases_by_entity: Dict[str, List[str]] = {}
         for entity, key in self._phrase_values:
             self._phrases_by_entity.setdefault(entity, []).append(key)
-        self._typos = TypoCorrector(_lexicon_words(nlp, lexicon), english_words())
+        self._typos = TypoCorrector([*_lexicon_words(nlp, lexicon), *recognition.lemmas], english_words())
 
     @classmethod
-    def build(cls, lexicon_path: Path = LEXICON_FILE) -> ClinicalExtractor:
-        lexicon = load_lexicon(lexicon_path)
-        return cls(build_pipeline(lexicon), lexicon)
+    def build(
+        cls, lexicon_path: Path = LEXICON_FILE, red_flags_path: Path = RED_FLAGS_FILE
+    ) -> ClinicalExtractor:
+        lexicon, recognition = load_lexicon(lexicon_path), load_recognition(red_flags_path)
+        return cls(build_pipeline(lexicon, recognition), lexicon, recognition)
 
     @classmethod
     def load(cls, directory: Path) -> ClinicalExtractor:
-        nlp, lexicon = load_pipeline(directory)
-        return cls(nlp, lexicon)
+        return cls(*load_pipeline(directory))
 
     def save(self, directory: Path) -> None:
-        save_pipeline(self.nlp, self.lexicon, directory)
+        save_pipeline(self.nlp, self.lexicon, self.recognition, directory)
 
     def extract(self, text: str, extra_spans: Sequence[Mapping[str, Any]] = ()) -> List[Dict[str, Any]]:
         """Entities of `text` plus `extra_spans` (dicts with entity, value, start, end), merged.
@@ -146,6 +169,8 @@ class ClinicalExtractor:
         return sorted(entities, key=lambda e: (e["start"], e["end"], e["entity"], str(e["value"])))
 
     def is_canonical(self, entity: str, value: Any) -> bool:
+        if entity == red_flag_patterns.ENTITY:
+            return value in self.recognition.values()
         return is_canonical(self._vocabulary, entity, value)
 
     def _lexicon_candidates(self, spans: Iterable[Span]) -> List[_Candidate]:
@@ -163,8 +188,10 @@ class ClinicalExtractor:
                         start=span.start_char,
                         end=span.end_char,
                         negated=bool(span._.is_negated) and entity not in _NEVER_NEGATED,
-                        other=bool(span._.is_family),
+                        other=(bool(span._.is_family) or _after_third_person(span)) and not _said_as_i(span),
                         from_lexicon=True,
+                        hypothetical=bool(span._.is_hypothetical),
+                        historical=bool(span._.is_historical),
                     )
                 )
         return candidates
@@ -320,6 +347,20 @@ def _lexicon_words(nlp: Language, lexicon: Lexicon) -> Iterable[str]:
                     yield value
                 elif isinstance(value, dict):
                     yield from (v for v in value.get("IN", ()) if isinstance(v, str))
+
+
+def _after_third_person(span: Span) -> bool:
+    index = span.start - 1
+    while index >= span.sent.start and span.doc[index].lower_ in _ADVERBS:
+        index -= 1
+    return index >= span.sent.start and span.doc[index].lower_ in _THIRD_PERSON
+
+
+def _said_as_i(span: Span) -> bool:
+    """A finding whose own words have the person as subject ("today I can't move") is theirs, even
+    in a sentence that named someone else before ("walking with my son"): ConText's "I" inside the
+    finding cannot end the other person's scope, as a modifier never judges a finding it overlaps."""
+    return any(token.lower_ in ("i", "i'm", "im", "i've", "ive") for token in span)
 
 
 def _blocked(candidate: _Candidate, blockers: Sequence[Span]) -> bool:

@@ -23,7 +23,9 @@ from spacy.language import Language
 from spacy.pipeline import Sentencizer
 from spacy.tokens import Span
 
+from bot.nlp import red_flag_patterns
 from bot.nlp.lexicon import Lexicon, Phrase, load_lexicon
+from bot.nlp.red_flag_patterns import Recognition, load_recognition
 
 SPAN_GROUP = "clinical"
 TARGET_MATCHER = "clinical_targets"
@@ -39,6 +41,7 @@ BLOCKER_SUFFIX = ":blocker"
 
 _SPACY_DIR = "spacy"
 _LEXICON_FILE = "lexicon.yml"
+_RED_FLAGS_FILE = "red_flags.yml"
 _CONTEXT_RULES_FILE = "context_rules.json"
 _MEDSPACY_CONTEXT_RULES = (
     Path(medspacy.__file__).resolve().parents[1] / "resources" / "en" / "context_rules.json"
@@ -55,7 +58,7 @@ def value_attribute(entity: str) -> str:
     return f"clinical_{entity}_value"
 
 
-def build_pipeline(lexicon: Lexicon) -> Language:
+def build_pipeline(lexicon: Lexicon, recognition: Recognition) -> Language:
     nlp = spacy.blank("en")
     # Chat messages often separate statements by line breaks instead of full stops.
     nlp.add_pipe(
@@ -85,25 +88,30 @@ def build_pipeline(lexicon: Lexicon) -> Language:
         },
     )
     default_rules = ConTextRule.from_json(str(_MEDSPACY_CONTEXT_RULES))
-    _add_rules(nlp, lexicon, default_rules + _lexicon_context_rules(nlp, lexicon))
+    context_rules = (
+        default_rules + _lexicon_context_rules(nlp, lexicon) + _red_flag_pseudo_rules(lexicon, recognition)
+    )
+    _add_rules(nlp, lexicon, recognition, context_rules)
     return nlp
 
 
-def save_pipeline(nlp: Language, lexicon: Lexicon, directory: Path) -> None:
+def save_pipeline(nlp: Language, lexicon: Lexicon, recognition: Recognition, directory: Path) -> None:
     directory.mkdir(parents=True, exist_ok=True)
     nlp.to_disk(directory / _SPACY_DIR)
     shutil.copyfile(lexicon.source, directory / _LEXICON_FILE)
+    shutil.copyfile(recognition.source, directory / _RED_FLAGS_FILE)
     context: ConText = nlp.get_pipe(CONTEXT)
     ConTextRule.to_json(context.rules, str(directory / _CONTEXT_RULES_FILE))
 
 
-def load_pipeline(directory: Path) -> Tuple[Language, Lexicon]:
+def load_pipeline(directory: Path) -> Tuple[Language, Lexicon, Recognition]:
     lexicon = load_lexicon(directory / _LEXICON_FILE)
+    recognition = load_recognition(directory / _RED_FLAGS_FILE)
     nlp = spacy.load(directory / _SPACY_DIR)
     if nlp.pipe_names != ["sentencizer", TARGET_MATCHER, CONTEXT]:
         raise ValueError(f"{directory} does not hold a clinical pipeline (components: {nlp.pipe_names})")
-    _add_rules(nlp, lexicon, ConTextRule.from_json(str(directory / _CONTEXT_RULES_FILE)))
-    return nlp, lexicon
+    _add_rules(nlp, lexicon, recognition, ConTextRule.from_json(str(directory / _CONTEXT_RULES_FILE)))
+    return nlp, lexicon, recognition
 
 
 def phrase_pattern(nlp: Language, phrase: Phrase) -> List[dict]:
@@ -113,11 +121,13 @@ def phrase_pattern(nlp: Language, phrase: Phrase) -> List[dict]:
     return [{"NORM": token.norm_} for token in nlp.tokenizer(phrase.literal)]
 
 
-def _add_rules(nlp: Language, lexicon: Lexicon, context_rules: Iterable[ConTextRule]) -> None:
-    for entity in [*lexicon.entities, "duration"]:
+def _add_rules(
+    nlp: Language, lexicon: Lexicon, recognition: Recognition, context_rules: Iterable[ConTextRule]
+) -> None:
+    for entity in [*lexicon.entities, "duration", red_flag_patterns.ENTITY]:
         Span.set_extension(value_attribute(entity), default=None, force=True)
     targets: TargetMatcher = nlp.get_pipe(TARGET_MATCHER)
-    targets.add(_target_rules(lexicon))
+    targets.add(_target_rules(lexicon) + _red_flag_rules(recognition))
     context: ConText = nlp.get_pipe(CONTEXT)
     # Set here, not in the pipe's config: spaCy's config check turns medspaCy's
     # `Iterable[str]` into a one-pass iterator, and only the first rule of a
@@ -169,3 +179,26 @@ def _lexicon_context_rules(nlp: Language, lexicon: Lexicon) -> List[ConTextRule]
         }
     )
     return rules + [ConTextRule(literal, PSEUDO_CATEGORY, direction="PSEUDO") for literal in pseudo]
+
+
+def _red_flag_rules(recognition: Recognition) -> List[TargetRule]:
+    return [
+        TargetRule(
+            f"{rule.flag}: {rule.words}",
+            rule.entity,
+            pattern=pattern,
+            attributes={value_attribute(rule.entity): rule.value},
+        )
+        for rule in recognition.rules
+        for pattern in rule.patterns()
+    ]
+
+
+def _red_flag_pseudo_rules(lexicon: Lexicon, recognition: Recognition) -> List[ConTextRule]:
+    """A red flag's own negation ("can't" in "I can't breathe") negates nothing else in the sentence."""
+    return [
+        ConTextRule(f"{rule.flag}: {rule.words}", PSEUDO_CATEGORY, direction="PSEUDO", pattern=pattern)
+        for rule in recognition.rules
+        if lexicon.pseudo_trigger_words & set(rule.words_used())
+        for pattern in rule.patterns()
+    ]

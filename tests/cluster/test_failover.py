@@ -11,6 +11,8 @@ from typing import List
 import pytest
 from interview_script import ANSWERS, OPENING
 
+from bot.knowledge import load_knowledge_base
+
 from .client import Client, Reply, new_sender
 from .conftest import LocalCluster
 
@@ -19,12 +21,20 @@ pytestmark = pytest.mark.cluster
 SCRIPT = [OPENING, *ANSWERS.values(), "what causes numb feet?"]
 KILL_AFTER_TURN = 3
 GATEWAY_ERRORS = (502, 503, 504)
+TECHNICAL_PROBLEM = load_knowledge_base().technical_problem
+RETRY_SECONDS = 60
 
 
 def send_like_a_client(client: Client, sender: str, text: str) -> Reply:
-    """A chat client shows a gateway error and sends the message again once."""
+    """A chat client shows a gateway error and sends the message again once; a person told "I have a
+    technical problem … please try again" sends it again until it is answered (an answer to the
+    red-flag screen must be read to count: it is never taken as "no")."""
     reply = client.send(sender, text)
     if reply.status in GATEWAY_ERRORS:
+        time.sleep(1)
+        reply = client.send(sender, text)
+    deadline = time.monotonic() + RETRY_SECONDS
+    while TECHNICAL_PROBLEM in (reply.text or "") and time.monotonic() < deadline:
         time.sleep(1)
         reply = client.send(sender, text)
     return reply

@@ -203,17 +203,17 @@ def _take_payload(messages: list[dict[str, Any]], outcome: Outcome) -> bool:
     return False
 
 
-def play(assistant: Assistant, vignette: Vignette) -> Outcome:
+def play(assistant: Assistant, vignette: Vignette, max_turns: int = MAX_TURNS) -> Outcome:
     """Talk to the assistant as the vignette's person until it triages them."""
     sender = f"vignette-{vignette.id}-{uuid.uuid4().hex[:8]}"
     outcome = Outcome()
     text = vignette.opening
     try:
-        for turn in range(MAX_TURNS + 1):
+        for turn in range(max_turns + 1):
             messages = assistant.send(sender, text)
             entry: dict[str, Any] = {"user": text, "bot": [m["text"] for m in messages if m.get("text")]}
             outcome.transcript.append(entry)
-            if _take_payload(messages, outcome) or turn == MAX_TURNS:
+            if _take_payload(messages, outcome) or turn == max_turns:
                 break
             slot = (assistant.tracker(sender).get("slots") or {}).get("requested_slot")
             entry["requested_slot"] = slot
@@ -223,7 +223,7 @@ def play(assistant: Assistant, vignette: Vignette) -> Outcome:
             else:
                 text = NUDGE
         if outcome.triage is None:
-            outcome.error = f"no emergency or assessment payload after {MAX_TURNS} turns"
+            outcome.error = f"no emergency or assessment payload after {max_turns} turns"
     except Exception as exc:  # one broken conversation must not hide the others' results
         outcome.error = f"{type(exc).__name__}: {exc}"
     return outcome

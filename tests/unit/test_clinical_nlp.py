@@ -446,10 +446,16 @@ def test_a_saved_pipeline_loads_and_behaves_the_same(extractor: ClinicalExtracto
     assert {p.name for p in (tmp_path / "pipeline").iterdir()} == {
         "spacy",
         "lexicon.yml",
+        "red_flags.yml",
         "context_rules.json",
     }
     loaded = ClinicalExtractor.load(tmp_path / "pipeline")
-    for text in ["no back pain but my foot is numb", "I don't drink but my husband does", "pins & needles"]:
+    for text in [
+        "no back pain but my foot is numb",
+        "I don't drink but my husband does",
+        "pins & needles",
+        "since yesterday I can barely walk",
+    ]:
         assert loaded.extract(text) == extractor.extract(text)
 
 

@@ -109,6 +109,9 @@ RED_FLAG_CASES = [
     ("weak suddenly", ("symptom:weakness", "onset:sudden"), "rapid_weakness"),
     ("breathing", ("symptom:breathing_difficulty",), "breathing_difficulty"),
     ("bladder", ("symptom:bladder_control_loss", "symptom:numbness"), "bladder_control_loss"),
+    ("stroke", ("red_flag:stroke_signs", "symptom:numbness"), "stroke_signs"),
+    ("weak, told as new", ("symptom:weakness", "red_flag:recent_start"), "rapid_weakness"),
+    ("gone, an hour ago", ("severity:severe", "red_flag:recent_start"), "sudden_severe_numbness"),
 ]
 
 

@@ -1,0 +1,219 @@
+"""Red flags recognised by meaning (bot/nlp/red_flag_patterns.py, bot/red_flags.py), the screen
+when the person is unsure (bot.interview.screen_step), and one definition per red flag."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+from typing import List
+
+import pytest
+
+from bot import interview, red_flags, warning_signs
+from bot.findings import Findings, Turn
+from bot.knowledge import load_knowledge_base
+from bot.nlp.extract import ClinicalExtractor
+from bot.nlp.red_flag_patterns import inflections, load_recognition
+from bot.reasoning import assess
+from bot.replies import assessment_reply
+from bot.vocabulary import load_vocabulary
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def extractor() -> ClinicalExtractor:
+    return ClinicalExtractor.build()
+
+
+def conversation(extractor: ClinicalExtractor, *messages: str) -> Findings:
+    return Findings.from_turns([Turn(text, tuple(extractor.extract(text))) for text in messages])
+
+
+def flags(extractor: ClinicalExtractor, *messages: str) -> List[str] | None:
+    """The red flags of the emergency reply the last message brings, None if it brings none."""
+    findings = conversation(extractor, *messages)
+    latest = Findings([f for f in findings.all if f.turn == len(messages) - 1])
+    return red_flags.emergency_flags(latest, findings, intent=None, requested_slot=None)
+
+
+def test_every_form_of_a_lemma_counts() -> None:
+    assert {"lose", "loses", "losing", "lost"} <= inflections("lose")
+    assert {"slurred", "slurring"} <= inflections("slur")
+    assert {"feet"} <= inflections("foot") and {"could", "ca"} <= inflections("can")
+
+
+def test_every_red_flag_has_one_record_with_rules_and_texts() -> None:
+    kb = load_knowledge_base()
+    assert list(kb.red_flags) == list(load_vocabulary().red_flags)
+    ruled = {rule.flag for rule in load_recognition().rules}
+    assert set(load_vocabulary().red_flags) <= ruled
+    for flag in kb.red_flags.values():
+        assert flag.question.endswith("?") and flag.sign and flag.reply
+    assert "nhs.uk" in (kb.red_flags["stroke_signs"].source or "")
+
+
+@pytest.mark.parametrize(
+    "message, flag",
+    [
+        # Other verb forms, word orders and paraphrases of one meaning.
+        ("I've been losing control of my bladder since yesterday", "bladder_control_loss"),
+        ("my bladder just won't empty, I keep trying and nothing", "bladder_control_loss"),
+        ("I can't feel myself going for a wee anymore", "bladder_control_loss"),
+        ("the skin between my legs has gone numb and my back is killing me", "bladder_control_loss"),
+        ("I keep running out of breath just sitting here", "breathing_difficulty"),
+        ("my chest is tight and I can't get any air in", "breathing_difficulty"),
+        ("since this morning I can hardly stand up, my legs keep folding under me", "rapid_weakness"),
+        ("my legs gave out twice today on the way to the kitchen", "rapid_weakness"),
+        ("an hour ago both feet lost every bit of feeling", "sudden_severe_numbness"),
+        ("I woke up and couldn't feel my legs at all", "sudden_severe_numbness"),
+        ("one side of my face has dropped and my speech is all muddled", "stroke_signs"),
+        ("I think I'm having a stroke, my foot went numb", "stroke_signs"),
+    ],
+)
+def test_a_red_flag_is_found_by_meaning(extractor: ClinicalExtractor, message: str, flag: str) -> None:
+    assert flag in (flags(extractor, message) or [])
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "my feet are numb but there's no trouble breathing",
+        "my dad can't breathe properly, he has COPD",
+        "if I ever lose control of my bladder I will go straight to A&E",
+        "years ago I couldn't pee after an operation, that's long gone",
+        "what are the signs of a stroke?",
+        "my legs have slowly got weaker over the last two years",
+        "my feet have been numb for months, no weakness and my bladder is fine",
+    ],
+)
+def test_a_near_miss_is_no_emergency(extractor: ClinicalExtractor, message: str) -> None:
+    assert flags(extractor, message) is None
+
+
+def test_a_self_reported_emergency_gets_the_emergency_reply(extractor: ClinicalExtractor) -> None:
+    assert flags(extractor, "this is an emergency, please help") == []
+
+
+def test_a_part_said_early_and_a_recent_start_said_later_make_the_flag(extractor: ClinicalExtractor) -> None:
+    assert flags(extractor, "my feet have been numb for weeks and my legs are wobbly") is None
+    assert "rapid_weakness" in (
+        flags(extractor, "my feet have been numb for weeks", "since yesterday I can barely walk") or []
+    )
+
+
+def test_the_follow_up_asks_about_the_part_said(extractor: ClinicalExtractor) -> None:
+    findings = conversation(extractor, "I can barely walk")
+    question, asking = interview.screen_question(None, {}, findings)
+    assert asking == "part:rapid_weakness"
+    assert question.startswith("You said \u201cbarely walk\u201d") and "last few days" in question
+
+
+def test_the_whole_list_met_with_a_question_back_becomes_one_question_per_sign() -> None:
+    question, asking = interview.screen_question(red_flags.ASKING_ALL, {}, Findings(), "ask_concept")
+    first = load_vocabulary().red_flags[0]
+    assert (question, asking) == (warning_signs.question(first), first)
+    # After a pause of another kind ("delete my data?" "no"), the list is asked again as it was.
+    again = interview.screen_question(red_flags.ASKING_ALL, {}, Findings(), "deny")
+    assert again == (warning_signs.screen_question(), red_flags.ASKING_ALL)
+    after_a_part = interview.screen_step("part:rapid_weakness", {}, "no")
+    question, asking = interview.screen_question(after_a_part.asking, after_a_part.answers, Findings())
+    assert (question, asking) == (warning_signs.screen_question(), red_flags.ASKING_ALL)
+
+
+def test_only_an_explicit_no_clears_the_screen() -> None:
+    step = interview.screen_step(red_flags.ASKING_ALL, {}, "unsure")
+    assert step.screen is None and step.asking == load_vocabulary().red_flags[0]
+    step = interview.screen_step(red_flags.ASKING_ALL, {}, "no")
+    assert step.screen == "none"
+
+
+def test_unsure_answers_go_one_sign_at_a_time_and_are_kept() -> None:
+    asking, answers, screen = red_flags.ASKING_ALL, {}, None
+    asked = []
+    for reply in ["unsure", "no", "unsure", "no", "no", "no"]:
+        step = interview.screen_step(asking, answers, reply)
+        asking, answers, screen = step.asking, step.answers, step.screen
+        if asking:
+            asked.append(asking)
+    assert asked == list(load_vocabulary().red_flags)
+    assert screen == "unknown"
+    assert interview.unsure_flags(answers) == (load_vocabulary().red_flags[1],)
+
+
+def test_a_yes_to_one_sign_names_it_in_the_emergency(extractor: ClinicalExtractor) -> None:
+    findings = conversation(extractor, "my feet are numb", "yes")
+    latest = Findings([f for f in findings.all if f.turn == 1])
+    got = red_flags.emergency_flags(latest, findings, "affirm", "red_flag_screen", "breathing_difficulty")
+    assert got == ["breathing_difficulty"]
+
+
+def test_a_sign_left_in_doubt_is_never_self_care(extractor: ClinicalExtractor) -> None:
+    findings = conversation(
+        extractor, "my foot went numb after sitting cross-legged and went away in minutes"
+    )
+    assert assess(findings).triage_level == "self_care"
+    unsure = assess(findings, unsure_flags=("breathing_difficulty",))
+    assert unsure.triage_level == "see_clinician"
+    text = assessment_reply(unsure, load_knowledge_base()).text
+    assert "today" in text and load_knowledge_base().red_flags["breathing_difficulty"].sign in text
+
+
+def test_a_recent_start_still_present_is_not_brief(extractor: ClinicalExtractor) -> None:
+    findings = conversation(extractor, "my left foot went numb twenty minutes ago after sitting on it")
+    assert assess(findings).triage_level != "self_care"
+
+
+def test_numbness_with_every_run_is_not_temporary_compression(extractor: ClinicalExtractor) -> None:
+    findings = conversation(extractor, "my feet go numb every time I run, then it goes away after I stop")
+    assert assess(findings).triage_level != "self_care"
+
+
+def test_the_warning_signs_are_spelt_out_in_one_place() -> None:
+    """Every text about a sign is made from its record: no other file repeats one."""
+    kb = load_knowledge_base()
+    texts = [text for flag in kb.red_flags.values() for text in (flag.sign, flag.question, flag.reply)]
+    texts = [text for text in texts if len(text) > 20]  # not "trouble breathing", which NLU data holds
+    texts += ["losing control of your bladder or bowels", "weakness that came on quickly"]
+    tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True)
+    spelt_out = []
+    for name in tracked.stdout.split():
+        # The record itself, the shared spec's copy, the NLU's phrases, and what documents or tests it.
+        if name in {
+            "bot/knowledge/data/red_flags.yml",
+            "bot/vocabulary.yml",
+            "bot/nlp/lexicon.yml",
+            "README.md",
+        }:
+            continue
+        if name.startswith(("tests/", "docs/", "data/nlu/")):
+            continue
+        path = ROOT / name
+        if path.suffix not in {".py", ".yml", ".js", ".html", ".md"} or not path.is_file():
+            continue
+        content = " ".join(path.read_text(encoding="utf-8").split())
+        spelt_out += [f"{name}: {text!r}" for text in texts if text in content]
+    assert not spelt_out, spelt_out
+    assert warning_signs.signs(kb) in warning_signs.screen_question(kb)
+
+
+def test_half_a_sign_said_and_the_rest_in_doubt_is_an_emergency(extractor: ClinicalExtractor) -> None:
+    findings = conversation(extractor, "my feet are numb and I can barely walk")
+    assert assess(findings).triage_level == "see_clinician"
+    doubt = assess(findings, unsure_flags=("rapid_weakness",))
+    assert doubt.triage_level == "emergency" and doubt.red_flags == ("rapid_weakness",)
+
+
+def test_a_slow_start_answers_no_to_the_quick_start_question(extractor: ClinicalExtractor) -> None:
+    text = "it came on slowly over a few months"
+    reply = interview.screen_reply(text, "inform", extractor.extract(text), "part:rapid_weakness")
+    assert reply == "no"
+    assert (
+        interview.screen_reply("hmm, what do you mean?", "nlu_fallback", [], "part:rapid_weakness")
+        == "unsure"
+    )
+
+
+def test_a_sign_said_with_a_question_after_it_still_escalates(extractor: ClinicalExtractor) -> None:
+    assert "breathing_difficulty" in (flags(extractor, "can't breathe properly, what should be done?") or [])
+    assert flags(extractor, "can numb feet cause incontinence?") is None
