@@ -59,6 +59,12 @@ def checkout(revision: str) -> Path:
     if tree.exists():
         subprocess.run(["git", "worktree", "remove", "--force", str(tree)], cwd=PROJECT_ROOT, check=False)
     subprocess.run(["git", "worktree", "add", "--detach", str(tree), revision], cwd=PROJECT_ROOT, check=True)
+    # The chat page's packages, which scripts.serve checks for: this tree's, when the base pins the same.
+    modules = PROJECT_ROOT / "web" / "node_modules"
+    if (tree / "web" / "package-lock.json").read_bytes() == (
+        PROJECT_ROOT / "web" / "package-lock.json"
+    ).read_bytes():
+        (tree / "web" / "node_modules").symlink_to(modules, target_is_directory=True)
     return tree
 
 

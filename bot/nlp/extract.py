@@ -31,7 +31,7 @@ from bot.nlp.pipeline import (
     save_pipeline,
     value_attribute,
 )
-from bot.nlp.red_flag_patterns import RED_FLAGS_FILE, Recognition, load_recognition
+from bot.nlp.red_flag_patterns import RED_FLAGS_FILE, Recognition, RedFlagMatcher, load_recognition
 from bot.nlp.typos import TypoCorrector, english_words
 from bot.vocabulary import Vocabulary, load_vocabulary
 
@@ -101,6 +101,7 @@ class ClinicalExtractor:
         self.nlp = nlp
         self.lexicon = lexicon
         self.recognition = recognition
+        self._red_flags = RedFlagMatcher(nlp.vocab, recognition)
         self._vocabulary = vocabulary or load_vocabulary()
         self._ellipsis = Matcher(nlp.vocab)
         self._ellipsis.add(_OTHER_ELLIPSIS, [phrase_pattern(nlp, p) for p in lexicon.other_ellipsis])
@@ -122,7 +123,7 @@ class ClinicalExtractor:
         cls, lexicon_path: Path = LEXICON_FILE, red_flags_path: Path = RED_FLAGS_FILE
     ) -> ClinicalExtractor:
         lexicon, recognition = load_lexicon(lexicon_path), load_recognition(red_flags_path)
-        return cls(build_pipeline(lexicon, recognition), lexicon, recognition)
+        return cls(build_pipeline(lexicon), lexicon, recognition)
 
     @classmethod
     def load(cls, directory: Path) -> ClinicalExtractor:
@@ -145,11 +146,17 @@ class ClinicalExtractor:
                 token.norm_ = corrected
         extras: List[Tuple[Mapping[str, Any], Span | None]] = []
         lexicon_count = 0
+        signs: List[Span] = []
         for name, component in self.nlp.pipeline:
             if name == CONTEXT:
-                # The extra spans join the lexicon's before ConText, so that ConText
-                # judges them too.
+                # The red flags' and the extra spans join the lexicon's before ConText, so that
+                # ConText judges them too.
                 group = doc.spans[SPAN_GROUP]
+                for rule, span in self._red_flags(doc):
+                    sign = Span(doc, span.start, span.end, label=rule.entity)
+                    sign._.set(value_attribute(rule.entity), rule.value)
+                    group.append(sign)
+                    signs.append(sign)
                 lexicon_count = len(group)
                 for extra in extra_spans:
                     span = self._char_span(doc, extra)
@@ -158,10 +165,10 @@ class ClinicalExtractor:
                         group.append(span)
             doc = component(doc)
         spans = list(doc.spans[SPAN_GROUP])
-        candidates = self._lexicon_candidates(spans[:lexicon_count])
+        candidates = self._lexicon_candidates(spans[:lexicon_count], signs)
         blockers = [span for span in spans[:lexicon_count] if span.label_.endswith(BLOCKER_SUFFIX)]
         for extra, span in extras:
-            candidate = self._extra_candidate(extra, span)
+            candidate = self._extra_candidate(extra, span, signs)
             if not _blocked(candidate, blockers):
                 candidates.append(candidate)
         entities = [candidate.as_dict() for candidate in self._merge(candidates) if self._trusted(candidate)]
@@ -173,7 +180,7 @@ class ClinicalExtractor:
             return value in self.recognition.values()
         return is_canonical(self._vocabulary, entity, value)
 
-    def _lexicon_candidates(self, spans: Iterable[Span]) -> List[_Candidate]:
+    def _lexicon_candidates(self, spans: Iterable[Span], signs: Sequence[Span]) -> List[_Candidate]:
         by_type: Dict[str, List[Span]] = {}
         for span in spans:
             by_type.setdefault(span.label_.removesuffix(BLOCKER_SUFFIX), []).append(span)
@@ -187,7 +194,7 @@ class ClinicalExtractor:
                         value=span.text if value == FREE_TEXT_VALUE else value,
                         start=span.start_char,
                         end=span.end_char,
-                        negated=bool(span._.is_negated) and entity not in _NEVER_NEGATED,
+                        negated=_negated(span, signs) and entity not in _NEVER_NEGATED,
                         other=(bool(span._.is_family) or _after_third_person(span)) and not _said_as_i(span),
                         from_lexicon=True,
                         hypothetical=bool(span._.is_hypothetical),
@@ -215,7 +222,9 @@ class ClinicalExtractor:
             if not span.label_.endswith(BLOCKER_SUFFIX)
         ]
 
-    def _extra_candidate(self, extra: Mapping[str, Any], span: Span | None) -> _Candidate:
+    def _extra_candidate(
+        self, extra: Mapping[str, Any], span: Span | None, signs: Sequence[Span]
+    ) -> _Candidate:
         entity, value = str(extra["entity"]), extra.get("value")
         extra_dict = dict(extra)
         if not self.is_canonical(entity, value):
@@ -237,7 +246,7 @@ class ClinicalExtractor:
             value=value,
             start=int(extra["start"]),
             end=int(extra["end"]),
-            negated=bool(span is not None and span._.is_negated) and entity not in _NEVER_NEGATED,
+            negated=span is not None and _negated(span, signs) and entity not in _NEVER_NEGATED,
             other=bool(span is not None and span._.is_family),
             from_lexicon=False,
             extra=extra_dict,
@@ -347,6 +356,19 @@ def _lexicon_words(nlp: Language, lexicon: Lexicon) -> Iterable[str]:
                     yield value
                 elif isinstance(value, dict):
                     yield from (v for v in value.get("IN", ()) if isinstance(v, str))
+
+
+def _negated(span: Span, signs: Sequence[Span]) -> bool:
+    """ConText's negation, but for a negation inside a warning sign's words ("can't" in "I can't
+    walk and my feet are numb"), which says how the sign is, not that something else is absent."""
+    if not span._.is_negated:
+        return False
+    negations = [m for m in span._.modifiers if m.category == "NEGATED_EXISTENCE"]
+    inside = [(sign.start, sign.end) for sign in signs if (sign.start, sign.end) != (span.start, span.end)]
+    return not negations or any(
+        not any(start <= m.modifier_span[0] and m.modifier_span[1] <= end for start, end in inside)
+        for m in negations
+    )
 
 
 def _after_third_person(span: Span) -> bool:

@@ -1,5 +1,9 @@
 """The medspaCy pipeline: sentence splitter, TargetMatcher (the lexicon) and ConText.
 
+The red flags' token patterns (bot/nlp/red_flag_patterns.py) are not target rules
+here: bot.nlp.extract runs them just before ConText, only the rules a message can
+match. The saved pipeline keeps a copy of their definitions.
+
 medspaCy's TargetMatcher and ConText keep their rules in memory only:
 `nlp.to_disk` saves their configuration but not their rules. A saved pipeline
 is therefore a folder with the spaCy pipeline, a copy of the lexicon (the
@@ -58,7 +62,7 @@ def value_attribute(entity: str) -> str:
     return f"clinical_{entity}_value"
 
 
-def build_pipeline(lexicon: Lexicon, recognition: Recognition) -> Language:
+def build_pipeline(lexicon: Lexicon) -> Language:
     nlp = spacy.blank("en")
     # Chat messages often separate statements by line breaks instead of full stops.
     nlp.add_pipe(
@@ -88,10 +92,7 @@ def build_pipeline(lexicon: Lexicon, recognition: Recognition) -> Language:
         },
     )
     default_rules = ConTextRule.from_json(str(_MEDSPACY_CONTEXT_RULES))
-    context_rules = (
-        default_rules + _lexicon_context_rules(nlp, lexicon) + _red_flag_pseudo_rules(lexicon, recognition)
-    )
-    _add_rules(nlp, lexicon, recognition, context_rules)
+    _add_rules(nlp, lexicon, default_rules + _lexicon_context_rules(nlp, lexicon))
     return nlp
 
 
@@ -110,7 +111,7 @@ def load_pipeline(directory: Path) -> Tuple[Language, Lexicon, Recognition]:
     nlp = spacy.load(directory / _SPACY_DIR)
     if nlp.pipe_names != ["sentencizer", TARGET_MATCHER, CONTEXT]:
         raise ValueError(f"{directory} does not hold a clinical pipeline (components: {nlp.pipe_names})")
-    _add_rules(nlp, lexicon, recognition, ConTextRule.from_json(str(directory / _CONTEXT_RULES_FILE)))
+    _add_rules(nlp, lexicon, ConTextRule.from_json(str(directory / _CONTEXT_RULES_FILE)))
     return nlp, lexicon, recognition
 
 
@@ -121,13 +122,11 @@ def phrase_pattern(nlp: Language, phrase: Phrase) -> List[dict]:
     return [{"NORM": token.norm_} for token in nlp.tokenizer(phrase.literal)]
 
 
-def _add_rules(
-    nlp: Language, lexicon: Lexicon, recognition: Recognition, context_rules: Iterable[ConTextRule]
-) -> None:
+def _add_rules(nlp: Language, lexicon: Lexicon, context_rules: Iterable[ConTextRule]) -> None:
     for entity in [*lexicon.entities, "duration", red_flag_patterns.ENTITY]:
         Span.set_extension(value_attribute(entity), default=None, force=True)
     targets: TargetMatcher = nlp.get_pipe(TARGET_MATCHER)
-    targets.add(_target_rules(lexicon) + _red_flag_rules(recognition))
+    targets.add(_target_rules(lexicon))
     context: ConText = nlp.get_pipe(CONTEXT)
     # Set here, not in the pipe's config: spaCy's config check turns medspaCy's
     # `Iterable[str]` into a one-pass iterator, and only the first rule of a
@@ -179,26 +178,3 @@ def _lexicon_context_rules(nlp: Language, lexicon: Lexicon) -> List[ConTextRule]
         }
     )
     return rules + [ConTextRule(literal, PSEUDO_CATEGORY, direction="PSEUDO") for literal in pseudo]
-
-
-def _red_flag_rules(recognition: Recognition) -> List[TargetRule]:
-    return [
-        TargetRule(
-            f"{rule.flag}: {rule.words}",
-            rule.entity,
-            pattern=pattern,
-            attributes={value_attribute(rule.entity): rule.value},
-        )
-        for rule in recognition.rules
-        for pattern in rule.patterns()
-    ]
-
-
-def _red_flag_pseudo_rules(lexicon: Lexicon, recognition: Recognition) -> List[ConTextRule]:
-    """A red flag's own negation ("can't" in "I can't breathe") negates nothing else in the sentence."""
-    return [
-        ConTextRule(f"{rule.flag}: {rule.words}", PSEUDO_CATEGORY, direction="PSEUDO", pattern=pattern)
-        for rule in recognition.rules
-        if lexicon.pseudo_trigger_words & set(rule.words_used())
-        for pattern in rule.patterns()
-    ]

@@ -5,9 +5,9 @@ rules that combine them ("unable move": a word of inability, up to three other
 words, a word of moving the legs). This module turns every rule into spaCy Matcher
 token patterns over NORM (so "can't", "cannot" and "couldn't" are one item), with
 every inflected form of each lemma, so that "losing", "lost" and "loses" match
-where the record says "lose". The patterns become medspaCy target rules, so
-ConText judges each match like any other finding (denied, someone else's,
-hypothetical). The grammar is described at the top of the data file.
+where the record says "lose". Each match joins the medspaCy target matcher's
+spans before ConText, so ConText judges it like any other finding (denied,
+someone else's, hypothetical). The grammar is described at the top of the data file.
 """
 
 from __future__ import annotations
@@ -19,6 +19,9 @@ from pathlib import Path
 from typing import Any, Dict, FrozenSet, Iterable, List, Mapping, Tuple
 
 import yaml
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Span
+from spacy.vocab import Vocab
 
 RED_FLAGS_FILE = Path(__file__).resolve().parents[1] / "knowledge" / "data" / "red_flags.yml"
 #: The extension entity a whole red flag is extracted as; its values are red flag ids.
@@ -132,12 +135,44 @@ class Rule:
                 patterns.append(pattern)
         return patterns
 
+    def required_words(self) -> List[FrozenSet[str]]:
+        """For each element that must be there, the words it can start with (a message without one of
+        them cannot match, so the rule is not tried)."""
+        required = []
+        for alternatives, optional in zip(self.elements, self.optional, strict=True):
+            firsts = [alternative[0] for alternative in alternatives]
+            if not optional and not any(isinstance(token, Except) for token in firsts):
+                required.append(frozenset().union(*firsts))
+        return required
+
     def words_used(self) -> Iterable[str]:
         for alternatives in self.elements:
             for alternative in alternatives:
                 for token in alternative:
                     if not isinstance(token, Except):
                         yield from token
+
+
+class RedFlagMatcher:
+    """The rules of a Recognition as spaCy Matchers, one per rule, each tried only on a message that
+    holds a word of every element it needs: a message is matched against a handful of rules, not
+    against thousands of patterns."""
+
+    def __init__(self, vocab: Vocab, recognition: Recognition) -> None:
+        self._rules: List[Tuple[Rule, Matcher, List[FrozenSet[str]]]] = []
+        for index, rule in enumerate(recognition.rules):
+            matcher = Matcher(vocab)
+            matcher.add(f"{rule.flag}:{index}", rule.patterns())
+            self._rules.append((rule, matcher, rule.required_words()))
+
+    def __call__(self, doc: Doc) -> List[Tuple[Rule, Span]]:
+        norms = {token.norm_ for token in doc}
+        return [
+            (rule, doc[start:end])
+            for rule, matcher, required in self._rules
+            if all(norms & words for words in required)
+            for _, start, end in matcher(doc)
+        ]
 
 
 def _token_pattern(token: Token) -> Dict[str, Any]:
