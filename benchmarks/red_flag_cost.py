@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Dict, List
 
 from benchmarks import conversations, load, machine
-from benchmarks.systems import QUIET_ENV, START_TIMEOUT_S, _stop, first_answer
+from benchmarks.systems import QUIET_ENV, START_TIMEOUT_S, first_answer, stop_process
 from bot.settings import PROJECT_ROOT
 from scripts.serve import free_port
 
@@ -140,7 +140,7 @@ def main(argv: List[str] | None = None) -> int:
                     print(f"  {shape} round {round_no + 1} {name}: {summary(run)}", flush=True)
     finally:
         for process, _ in servers.values():
-            _stop(process)
+            stop_process(process)
     results = {name: {shape: summary(m) for shape, m in shapes.items()} for name, shapes in measured.items()}
     before, after = results["before"], results["after"]
     p95_cost = after["1 client"]["p95_ms"] / before["1 client"]["p95_ms"] - 1

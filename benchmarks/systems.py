@@ -131,7 +131,7 @@ class Stock:
 
     def stop(self) -> None:
         if self.process is not None:
-            _stop(self.process)
+            stop_process(self.process)
             self.process = None
 
 
@@ -239,11 +239,11 @@ class Cluster:
 
     def stop(self) -> None:
         if self.process is not None:
-            _stop(self.process, grace_s=90)  # it stops its replicas first
+            stop_process(self.process, grace_s=90)  # it stops its replicas first
             self.process = None
 
 
-def _stop(process: subprocess.Popen, grace_s: float = 30) -> None:
+def stop_process(process: subprocess.Popen, grace_s: float = 30) -> None:
     """SIGTERM to the process group it leads, SIGKILL if it lingers."""
     if process.poll() is None:
         os.killpg(process.pid, signal.SIGTERM)

@@ -48,14 +48,6 @@ ANSWER_INTENTS = frozenset({"inform", "affirm", "deny", "dont_know", "describe_s
 #: otherwise the person is asked to rephrase.
 UNSURE_INTENT = "nlu_fallback"
 SURE = 0.7
-RED_FLAG_PARTS = {
-    ("symptom", "breathing_difficulty"),
-    ("symptom", "bladder_control_loss"),
-    ("symptom", "weakness"),
-    ("severity", "severe"),
-    ("onset", "sudden"),
-    *((red_flags.RED_FLAG, flag) for flag in load_vocabulary().red_flags),
-}
 MAX_ANSWER_CHARS = 80
 #: Not understood this many times in a row, or said again word for word, the
 #: question being asked is noted as "not sure" and the interview goes on: someone
@@ -154,7 +146,7 @@ def _red_flag_screen(entities: Sequence[Mapping[str, Any]]) -> str | None:
     mentioned = [
         e
         for e in entities
-        if (e.get("entity"), e.get("value")) in RED_FLAG_PARTS
+        if (e.get("entity"), e.get("value")) in red_flags.every_part()
         and e.get("experiencer", "patient") == "patient"
     ]
     return "none" if mentioned and all(e.get("negated") for e in mentioned) else None
@@ -295,21 +287,10 @@ def screen_reply(
         return "yes"
     if intent == "deny" or _red_flag_screen(entities) == "none" or NONE_WORDS.match(text):
         return "no"
-    if red_flags.asked_flag(asking) in red_flags.flag_parts() and _slow_start(text, entities):
+    said = Findings([f for f in (finding_from_entity(text, e) for e in entities) if f])
+    if red_flags.asked_flag(asking) in red_flags.flag_parts() and red_flags.told_as_old(said):
         return "no"
     return "unsure"
-
-
-def _slow_start(text: str, entities: Sequence[Mapping[str, Any]]) -> bool:
-    for entity in entities:
-        finding = finding_from_entity(text, entity)
-        if finding is None or not finding.present:
-            continue
-        if (finding.entity, finding.value) == ("onset", "gradual"):
-            return True
-        if finding.entity == "duration" and (to_weeks(finding.value) or 0) > red_flags.RAPID_WEEKS:
-            return True
-    return False
 
 
 def answers_the_screen(intent: str | None, confidence: float) -> bool:

@@ -60,11 +60,20 @@ def _rapid(findings: Findings) -> bool:
     return bool(weeks) and min(weeks) <= RAPID_WEEKS and not findings.has("onset", "gradual")
 
 
+def told_as_old(findings: Findings) -> Set[int]:
+    """The messages that tell of a slow or long-ago start ("it came on over months", "for years")."""
+    old = {f.turn for f in findings.all if f.present and (f.entity, f.value) == ("onset", "gradual")}
+    return old | {
+        f.turn
+        for f in findings.all
+        if f.present and f.entity == "duration" and (to_weeks(f.value) or 0) > RAPID_WEEKS
+    }
+
+
 def _recent_turns(findings: Findings) -> Set[int]:
     """The messages that tell of a recent start. A bare "now" does not in a message that also says
     the numbness is old ("numb for years now"): there, "now" is a way of speaking, not a start."""
-    old = {f.turn for f in findings.all if f.entity == "onset" and f.value == "gradual"}
-    old |= {f.turn for f in findings.all if f.entity == "duration" and (to_weeks(f.value) or 0) > RAPID_WEEKS}
+    old = told_as_old(findings)
     return {
         f.turn
         for f in findings.all
@@ -186,8 +195,14 @@ def with_a_part_said(findings: Findings) -> List[str]:
     return [flag for flag, part in flag_parts().items() if flag not in complete and now.has(*part)]
 
 
+@cache
+def every_part() -> frozenset:
+    """Every finding (entity, value) that is a red flag or part of one: a sign itself, weakness,
+    a deep numbness, a sudden or recent start."""
+    return frozenset().union(*(_parts(flag) for flag in load_vocabulary().red_flags)) - {("duration", "*")}
+
+
 def mentions_a_part(findings: Findings) -> bool:
-    """Whether the person mentioned part of a red flag (weakness, a sudden start, severe numbness,
-    a sign itself) for themselves, which makes the red-flag screen urgent."""
-    parts = set().union(*(_parts(flag) for flag in load_vocabulary().red_flags)) - {("duration", "*")}
-    return any(f.current and (f.entity, f.value) in parts for f in findings.all)
+    """Whether the person mentioned part of a red flag for themselves, which makes the red-flag
+    screen urgent."""
+    return any(f.current and (f.entity, f.value) in every_part() for f in findings.all)

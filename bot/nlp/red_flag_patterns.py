@@ -145,13 +145,6 @@ class Rule:
                 required.append(frozenset().union(*firsts))
         return required
 
-    def words_used(self) -> Iterable[str]:
-        for alternatives in self.elements:
-            for alternative in alternatives:
-                for token in alternative:
-                    if not isinstance(token, Except):
-                        yield from token
-
 
 class RedFlagMatcher:
     """The rules of a Recognition as spaCy Matchers, one per rule, each tried only on a message that
