@@ -9,10 +9,13 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import all_findings, end_interview
+from bot import corrections
+from bot.conversation import turns_from_events
 from bot.interview import INTERVIEW_ORDER, unsure_flags
 from bot.knowledge import load_knowledge_base
 from bot.reasoning import assess
 from bot.replies import MAX_CAUSES, assessment_reply, emergency_reply
+from bot.who_is_asking import advice, who_is_asking
 
 NOTHING_YET = (
     "I don't know enough yet to share any thoughts. Tell me what you feel in your feet, where, "
@@ -28,10 +31,12 @@ class ActionGiveAssessment(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
         findings = all_findings(tracker)
+        asker = who_is_asking(turn.text for turn in turns_from_events(tracker.events))
         assessment = assess(
             findings,
             screen_positive=tracker.get_slot("red_flag_screen") == "present",
             unsure_flags=unsure_flags(tracker.get_slot("red_flag_answers")),
+            asker=asker,
         )
         if assessment.triage_level != "emergency" and not len(findings.statements()):
             dispatcher.utter_message(text=NOTHING_YET)
@@ -41,7 +46,12 @@ class ActionGiveAssessment(Action):
             reply = emergency_reply(assessment.red_flags, kb)
         else:
             partial = any(tracker.get_slot(slot) is None for slot in INTERVIEW_ORDER)
-            reply = assessment_reply(assessment, kb, partial=partial)
+            first = advice(asker, kb)
+            before = corrections.slots_at_last_assessment(tracker.events)
+            changed = corrections.changes(before or {}, {s: tracker.get_slot(s) for s in INTERVIEW_ORDER})
+            if changed:
+                first.append(corrections.updated(changed))
+            reply = assessment_reply(assessment, kb, partial=partial, first=first)
         dispatcher.utter_message(text=reply.text, json_message=reply.payload)
         return [
             SlotSet("triage_level", assessment.triage_level),

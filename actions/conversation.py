@@ -10,6 +10,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.conversation import findings_from_events, turns_from_events
 from bot.findings import Findings
+from bot.knowledge import load_knowledge_base
+from bot.who_is_asking import newly_said
 
 INTERVIEW_FORM = "symptom_form"
 
@@ -29,6 +31,12 @@ def latest_intent(tracker: Tracker) -> str:
 
 def latest_entities(tracker: Tracker) -> List[Dict[str, Any]]:
     return list((tracker.latest_message or {}).get("entities") or [])
+
+
+def advice_for_who_is_asking(tracker: Tracker) -> List[str]:
+    """Advice for a child or a pregnant woman, when the latest message is the first to say so."""
+    texts = [turn.text for turn in turns_from_events(tracker.events)]
+    return newly_said(texts, load_knowledge_base()) if texts else []
 
 
 def end_interview(tracker: Tracker) -> List[EventType]:

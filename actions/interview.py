@@ -9,8 +9,8 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 
-from actions.conversation import latest_entities, latest_findings, latest_intent
-from bot import interview, red_flags
+from actions.conversation import advice_for_who_is_asking, latest_entities, latest_findings, latest_intent
+from bot import corrections, interview, red_flags
 
 
 class ValidateSymptomForm(FormValidationAction):
@@ -38,13 +38,20 @@ class ValidateSymptomForm(FormValidationAction):
             confidence=confidence,
         )
         events: List[EventType] = []
+        for advice in advice_for_who_is_asking(tracker):
+            dispatcher.utter_message(text=advice)
         if requested == "red_flag_screen":
             filled.pop(requested, None)
             if interview.answers_the_screen(intent, confidence):
                 events += self._screen(tracker, intent, filled)
+        elif requested == "laterality" and "laterality" not in filled and self._asked_twice(tracker):
+            filled[requested] = interview.unanswered(requested)
         elif requested and requested not in filled and self._cannot_answer(tracker, intent, requested):
             filled[requested] = interview.unanswered(requested)
             dispatcher.utter_message(text=interview.NOTED_AS_NOT_SURE)
+        changed = corrections.changes(known, filled)
+        if changed and requested != "red_flag_screen":
+            dispatcher.utter_message(text=corrections.describe(changed))
         events += [SlotSet(s, v) for s, v in filled.items() if v != known.get(s)]
         urgent = intent == "report_red_flag" or red_flags.mentions_a_part(latest_findings(tracker))
         first = interview.question_out_of_order({**known, **filled}, urgent)
@@ -63,6 +70,12 @@ class ValidateSymptomForm(FormValidationAction):
         if step.screen is not None:
             filled["red_flag_screen"] = step.screen
         return [SlotSet("red_flag_asking", step.asking), SlotSet("red_flag_answers", step.answers)]
+
+    @staticmethod
+    def _asked_twice(tracker: Tracker) -> bool:
+        """Which side, asked again after an answer that gave only where: the second such answer is
+        noted as not sure, so that the question is not asked a third time."""
+        return interview.answers_while_asked(tracker.events, "laterality") >= 2
 
     @staticmethod
     def _cannot_answer(tracker: Tracker, intent: str, requested: str) -> bool:

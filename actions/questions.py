@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.conversation import latest_entities, latest_intent
+from actions.conversation import advice_for_who_is_asking, all_findings, latest_entities, latest_intent
 from bot import questions
 from bot.knowledge import load_knowledge_base
 
@@ -26,6 +26,13 @@ class ActionAnswerQuestion(Action):
             entities=latest_entities(tracker),
             possible_causes=tracker.get_slot("possible_causes"),
             kb=load_knowledge_base(),
+            described=bool(
+                tracker.active_loop.get("name")
+                or tracker.get_slot("triage_level")
+                or all_findings(tracker).statements().has("symptom")
+            ),
         )
+        for advice in advice_for_who_is_asking(tracker):
+            dispatcher.utter_message(text=advice)
         dispatcher.utter_message(text=text)
         return []

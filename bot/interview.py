@@ -16,6 +16,7 @@ from typing import Any, Dict, List, Mapping, Sequence, Tuple
 import yaml
 
 from bot import red_flags, warning_signs
+from bot.corrections import is_correction
 from bot.findings import QUESTION_INTENTS, UNKNOWN, Findings, finding_from_entity
 from bot.nlp.duration import to_weeks
 from bot.settings import PROJECT_ROOT
@@ -127,15 +128,25 @@ def answers_from_entities(
 ) -> Dict[str, Any]:
     """Interview slots that the person's own (not denied, not someone else's) findings fill."""
     found: Dict[str, List[str]] = {}
+    withdrawn: Dict[str, List[str]] = {}  # "actually I'm not diabetic": leaves a list answer
     for entity in entities:
         finding = finding_from_entity(text, entity)
-        if finding is None or not finding.present or finding.entity not in SLOT_FOR_ENTITY:
+        if finding is None or finding.entity not in SLOT_FOR_ENTITY:
+            continue
+        slot = SLOT_FOR_ENTITY[finding.entity]
+        if finding.denied and slot in LIST_SLOTS and finding.value in (known.get(slot) or ()):
+            withdrawn.setdefault(slot, []).append(finding.value)
+        if not finding.present:
             continue
         value = finding.text[:MAX_ANSWER_CHARS] if finding.entity == "duration" else finding.value
-        found.setdefault(SLOT_FOR_ENTITY[finding.entity], []).append(value)
-    answers: Dict[str, Any] = {}
+        found.setdefault(slot, []).append(value)
+    answers: Dict[str, Any] = {
+        slot: [v for v in known.get(slot) or () if v not in values] for slot, values in withdrawn.items()
+    }
     for slot, values in found.items():
-        answers[slot] = _merge(known.get(slot), values) if slot in LIST_SLOTS else values[-1]
+        answers[slot] = (
+            _merge(answers.get(slot, known.get(slot)), values) if slot in LIST_SLOTS else values[-1]
+        )
     return answers
 
 
@@ -194,11 +205,21 @@ def answers(
     other message answers only through its words: an unsure one fills whatever
     they say, a confident question or remark only the question being asked
     ("worse when it's cold", classified as off-topic, still says "worse"), so
-    that a real question is answered before the interview goes on."""
+    that a real question is answered before the interview goes on. A correction
+    ("actually, both feet") gives every answer it holds (bot/corrections.py)."""
     answer_like = intent in ANSWER_INTENTS
     filled = answers_from_entities(text, entities, known)
-    if not answer_like and intent != UNSURE_INTENT and confidence >= SURE:
+    if not answer_like and intent != UNSURE_INTENT and confidence >= SURE and not is_correction(text):
         filled = {requested_slot: filled[requested_slot]} if requested_slot in filled else {}
+    if (
+        requested_slot == "laterality"
+        and "body_part" in filled
+        and "laterality" not in filled
+        and intent != "dont_know"
+    ):
+        # "Toes" to "both feet or one side?" says where, not which side: asked again, more specifically
+        # (actions/laterality_question.py), never taken as "not sure".
+        return {slot: value for slot, value in filled.items() if slot in INTERVIEW_ORDER}
     if requested_slot and requested_slot not in filled:
         value = answer_to_question(requested_slot, text, intent if answer_like else UNSURE_INTENT, entities)
         if value is None and answer_like:
@@ -222,6 +243,19 @@ def _sent_while_asked(events: Sequence[Mapping[str, Any]], requested_slot: str) 
             sent += pending
             pending = []
     return sent
+
+
+def answers_while_asked(events: Sequence[Mapping[str, Any]], requested_slot: str) -> int:
+    """How many messages the person has sent while `requested_slot` was being asked."""
+    return len(_sent_while_asked(events, requested_slot))
+
+
+def part_without_side(text: str, entities: Sequence[Mapping[str, Any]]) -> str | None:
+    """The person's words for where it is, in a message that says no side ("toes"), else None."""
+    found = [f for f in (finding_from_entity(text, e) for e in entities) if f and f.present]
+    if any(f.entity == "laterality" for f in found):
+        return None
+    return next((f.text for f in found if f.entity == "body_part"), None)
 
 
 def not_understood_in_a_row(events: Sequence[Mapping[str, Any]], requested_slot: str) -> int:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Mapping, Sequence
+from typing import Any, List, Mapping, Sequence
 
 from bot.knowledge import KnowledgeBase
+from bot.question_matching import default_matcher
 from bot.replies import cause_details, cause_treatment, topic_answer
 
 ORDINALS = {
@@ -25,14 +26,86 @@ ORDINALS = {
     "last": -1,
 }
 ORDINAL = re.compile(r"\b(" + "|".join(ORDINALS) + r")\b", re.I)
+#: What the assistant offers when it cannot tell which question was meant.
 TOPIC_MENU = (
-    "You can ask me, for example: why the feet go numb first, what the stocking-glove pattern "
-    "is, what myelin is, what a nerve conduction study is, or how numb feet are treated."
+    "I can answer questions about numb feet, for example: what causes them, why the feet go numb "
+    "first, how diabetes harms the nerves, how the cause is found, who to see first, whether the "
+    "feeling can come back, what you can do yourself, how long numbness from chemotherapy lasts, or "
+    "how to tell numb feet from a stroke."
 )
+#: Added to an answer given before the person has said anything about their own feet.
+OFFER_INTERVIEW = (
+    "If you would like, tell me about your own symptoms (where the numbness is, how long you have had it) "
+    "and I will go through them with you."
+)
+#: Intents DIET gives to a message that may still be a question about the subject: a question that
+#: names a symptom reads like a description, an unfamiliar wording reads as nothing.
+REREADABLE_INTENTS = frozenset(
+    {"describe_symptoms", "inform", "nlu_fallback", "ask_assessment", "out_of_scope", "dont_know", "affirm"}
+)
+_QUESTION_START = re.compile(
+    r"^\W*(?:(?:hi|hello|hey|ok|okay|so|and|but|also|sorry|please|doctor|doc)\W+)*"
+    r"(?:what|what's|whats|why|how|can|could|does|do|did|is|are|should|when|which|who|will|would|may|"
+    r"might|must|has|have|any|isn't|aren't)(?![\w'])",
+    re.IGNORECASE,
+)
+_SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
 
 
 def _first(entities: Sequence[Mapping[str, Any]], entity: str) -> str | None:
     return next((str(e["value"]) for e in entities if e.get("entity") == entity and e.get("value")), None)
+
+
+#: Topics named in nearly every question ("neuropathy", "tingling"): naming them says nothing about
+#: which answer is meant.
+_THE_SUBJECT = frozenset({"peripheral_neuropathy", "paresthesia"})
+
+
+def mentioned_answers(entities: Sequence[Mapping[str, Any]], kb: KnowledgeBase) -> List[str]:
+    """Causes and topics the lexicon found in a question, as answer ids."""
+    return [
+        str(e["value"])
+        for e in entities
+        if e.get("entity") in ("cause", "topic")
+        and (e.get("value") in kb.causes or e.get("value") in kb.topics)
+        and e.get("value") not in _THE_SUBJECT
+    ]
+
+
+def only_asks(text: str, entities: Sequence[Mapping[str, Any]]) -> bool:
+    """Whether a message is questions only: at least one sentence worded as a question, and nothing
+    the person says about themselves outside one ("my feet have been numb for months. Is that bad?"
+    describes symptoms; "is numbness all the time bad?" only asks), and no warning sign."""
+    text = text.replace("\u2019", "'")
+    if any(e.get("entity") == "red_flag" for e in entities):
+        return False
+    sentences = [(m.start(), m.end(), m.group()) for m in _SENTENCE.finditer(text) if m.group().strip()]
+    asking = [(start, end) for start, end, sentence in sentences if _QUESTION_START.match(sentence)]
+    if not asking:
+        return False
+    for entity in entities:
+        start = entity.get("start")
+        if (
+            not isinstance(start, int)
+            or entity.get("negated")
+            or entity.get("experiencer", "patient") != "patient"
+        ):
+            continue
+        if not any(begin <= start < end for begin, end in asking):
+            return False
+    return True
+
+
+def reread_as_question(
+    intent: str, text: str, entities: Sequence[Mapping[str, Any]], kb: KnowledgeBase
+) -> bool:
+    """A message DIET read as a description, an answer or nothing that is in fact a question the
+    knowledge base answers ("Is numbness all the time bad?", "which doctor should I see?"). A
+    question about the person's own case ("what do you think is causing it?") stays theirs."""
+    if intent not in REREADABLE_INTENTS or not only_asks(text, entities):
+        return False
+    match = default_matcher().best(text, mentioned_answers(entities, kb))
+    return match is not None and not (intent == "ask_assessment" and match.answer == "causes_overview")
 
 
 def referred_cause(text: str, possible_causes: Sequence[str] | None) -> str | None:
@@ -46,17 +119,33 @@ def referred_cause(text: str, possible_causes: Sequence[str] | None) -> str | No
     return possible_causes[index]
 
 
+def answer_text(answer_id: str, kb: KnowledgeBase) -> str:
+    """The reply for one answer id of bot.question_matching."""
+    if answer_id in kb.causes:
+        return cause_details(answer_id, kb)
+    if answer_id == "causes_overview":
+        return kb.overview_causes
+    if answer_id == "tests_overview":
+        return kb.overview_tests
+    if answer_id == "treatment_overview":
+        return f"{kb.overview_treatment}\n\n{kb.no_doses}"
+    text = topic_answer(answer_id, kb)
+    if answer_id == "symptom_medicines":
+        return f"{text}\n\n{kb.no_doses}"
+    return text
+
+
 def answer(
     intent: str,
     text: str,
     entities: Sequence[Mapping[str, Any]],
     possible_causes: Sequence[str] | None,
     kb: KnowledgeBase,
+    described: bool = True,
 ) -> str:
+    """The reply to an educational question; `described`: the person has already told us about
+    their own symptoms (else the reply offers to go through them)."""
     cause = _first(entities, "cause")
-    topic = _first(entities, "topic")
-    if topic and topic not in kb.topics:
-        topic = None
     if cause and cause not in kb.causes:
         cause = None
     if intent == "ask_medication":
@@ -69,18 +158,8 @@ def answer(
             "I haven't suggested any possible causes yet. Tell me about your symptoms first, or ask me "
             "about a cause by name."
         )
-    if intent == "ask_treatment":
-        if cause:
-            return cause_treatment(cause, kb)
-        if topic and kb.topic(topic).kind == "treatment":
-            return topic_answer(topic, kb)
-        return f"{kb.overview_treatment}\n\n{kb.no_doses}"
-    if topic:
-        return topic_answer(topic, kb)
-    if cause:
-        return cause_details(cause, kb)
-    if intent == "ask_test":
-        return kb.overview_tests
-    if intent == "ask_concept":
-        return f"{kb.topic('peripheral_neuropathy').text}\n\n{TOPIC_MENU}"
-    return kb.overview_causes
+    if intent == "ask_treatment" and cause:
+        return cause_treatment(cause, kb)
+    match = default_matcher().best(text, mentioned_answers(entities, kb))
+    reply = answer_text(match.answer, kb) if match else f"I'm not sure which question you mean. {TOPIC_MENU}"
+    return reply if described else f"{reply}\n\n{OFFER_INTERVIEW}"

@@ -16,8 +16,9 @@ from typing import Dict, List, Tuple
 import yaml
 
 from bot import red_flags
-from bot.findings import Findings
+from bot.findings import PATIENT, Findings
 from bot.vocabulary import load_vocabulary
+from bot.who_is_asking import ADULT, Asker
 
 EVIDENCE_FILE = Path(__file__).with_name("cause_evidence.yml")
 CHRONIC_WEEKS = 8.0  # CIDP's "at least eight weeks"
@@ -52,6 +53,7 @@ class CauseRule:
 class Evidence:
     finding: str  # "entity:value" or a derived pattern
     words: Tuple[str, ...]  # what the person said
+    past: bool = False  # a risk told only as over ("I stopped drinking ten years ago"): weighs less
 
 
 @dataclass(frozen=True)
@@ -134,27 +136,54 @@ def derive(findings: Findings) -> Dict[str, Tuple[str, ...]]:
     return present
 
 
+#: How much a risk factor told only as past ("I finished chemo in 2015") weighs against a present one.
+PAST_RISK_SHARE = 0.4
+
+
+def past_risks(findings: Findings) -> Dict[str, Tuple[str, ...]]:
+    """Risk factors the person told only as over ("I stopped drinking ten years ago"), with their words."""
+    past: Dict[str, Tuple[str, ...]] = {}
+    told_as_now = {o.key for o in findings.all if o.present and not o.historical}
+    for f in findings.statements().all:
+        theirs = f.entity == "risk_factor" and not f.negated and f.experiencer == PATIENT
+        if theirs and f.historical and f.key not in told_as_now:
+            past[f.key] = past.get(f.key, ()) + ((f.text,) if f.text not in past.get(f.key, ()) else ())
+    return past
+
+
 def _denied_keys(findings: Findings) -> set:
     return {f.key for f in findings.all if f.denied and not findings.has(f.entity, f.value)}
 
 
+#: The weight of a cause the person named as theirs ("my diabetic neuropathy", "I have sciatica").
+NAMED_WEIGHT = 3.0
+
+
 def score_causes(findings: Findings) -> Tuple[CauseMatch, ...]:
-    present = derive(findings)
+    past = past_risks(findings)
+    present = {key: words for key, words in derive(findings).items() if key not in past}
     denied = _denied_keys(findings)
     matches: List[CauseMatch] = []
     for rule in load_rules():
         keys = [w for w in rule.supporting if w.key]
-        if not any(w.finding in present for w in keys):
+        named = present.get(f"cause:{rule.cause}", ())
+        if not named and not any(w.finding in present or w.finding in past for w in keys):
             continue
         if any(w.finding in denied for w in keys if w.finding not in present):
             # The person denied a defining feature and said nothing for it.
             continue
         supporting = tuple(
             Evidence(w.finding, present[w.finding]) for w in rule.supporting if w.finding in present
+        ) + tuple(
+            Evidence(w.finding, past[w.finding], past=True) for w in rule.supporting if w.finding in past
         )
+        supporting += (Evidence(f"cause:{rule.cause}", named),) if named else ()
         against = tuple(Evidence(w.finding, present[w.finding]) for w in rule.against if w.finding in present)
-        score = sum(w.weight for w in rule.supporting if w.finding in present) - sum(
-            w.weight for w in rule.against if w.finding in present
+        score = (
+            sum(w.weight for w in rule.supporting if w.finding in present)
+            + PAST_RISK_SHARE * sum(w.weight for w in rule.supporting if w.finding in past)
+            - sum(w.weight for w in rule.against if w.finding in present)
+            + (NAMED_WEIGHT if named else 0.0)
         )
         if score > 0:
             matches.append(CauseMatch(rule.cause, round(score, 2), supporting, against))
@@ -200,12 +229,16 @@ def _self_care(findings: Findings, causes: Tuple[CauseMatch, ...]) -> bool:
 
 
 def assess(
-    findings: Findings, screen_positive: bool = False, unsure_flags: Tuple[str, ...] = ()
+    findings: Findings,
+    screen_positive: bool = False,
+    unsure_flags: Tuple[str, ...] = (),
+    asker: Asker = ADULT,
 ) -> Assessment:
     """`screen_positive`: the person said yes to a red-flag screen question, which escalates even
     when they did not say which warning sign it was. `unsure_flags`: signs the person could not rule
     out. One of which they said a part is an emergency; any other never allows self-care, and the
-    reply asks them to see a doctor today and names the sign to act on (bot/warning_signs.py)."""
+    reply asks them to see a doctor today and names the sign to act on (bot/warning_signs.py).
+    `asker`: a child or a pregnant woman is never sent to self-care (bot/who_is_asking.py)."""
     flags = tuple(red_flags.detect(findings))
     # Half a warning sign said ("I can barely walk") and the rest left in doubt: the sign is named
     # in the emergency advice.
@@ -214,7 +247,7 @@ def assess(
     causes = score_causes(stated)
     if flags or screen_positive:
         level = "emergency"
-    elif not unsure_flags and _self_care(stated, causes):
+    elif not unsure_flags and not asker.special and _self_care(stated, causes):
         level = "self_care"
     else:
         level = "see_clinician"

@@ -71,16 +71,19 @@ def _first_sentence(text: str) -> str:
     return head + "." if dot else text
 
 
-def assessment_reply(assessment: Assessment, kb: KnowledgeBase, partial: bool = False) -> Reply:
+def assessment_reply(
+    assessment: Assessment, kb: KnowledgeBase, partial: bool = False, first: Sequence[str] = ()
+) -> Reply:
+    """`first`: advice for who is asking (a child, a pregnant woman), said before anything else."""
     level = assessment.triage_level
     advice = {"see_clinician": kb.seek_care_advice, "self_care": kb.self_care_advice}.get(
         level, kb.emergency_advice
     )
-    paragraphs = [f"{LEVEL_HEADINGS[level]} {advice}"]
+    paragraphs = [*first, f"{LEVEL_HEADINGS[level]} {advice}"]
     if assessment.unsure_flags and level != "emergency":
         paragraphs.append(warning_signs.to_watch(assessment.unsure_flags, kb))
     if partial:
-        paragraphs.insert(0, "Here are my thoughts on what you have told me so far.")
+        paragraphs.insert(len(first), "Here are my thoughts on what you have told me so far.")
     causes = assessment.top(MAX_CAUSES)
     payload_causes = []
     if causes:
@@ -89,6 +92,12 @@ def assessment_reply(assessment: Assessment, kb: KnowledgeBase, partial: bool = 
             cause = kb.cause(match.cause)
             words = evidence_words(match)
             why = f" Why I mention this: you said {quote(words)}." if words else ""
+            said_as_past = [w for evidence in match.supporting if evidence.past for w in evidence.words]
+            if said_as_past:
+                why += (
+                    f" You told {quote(said_as_past)} as something in the past, so it counts for less than "
+                    "if it were still going on."
+                )
             lines.append(f"{number}. {cause.name}: {cause.summary}{why}")
             payload_causes.append(
                 {"id": cause.id, "name": cause.name, "evidence": words[:MAX_QUOTES], "section": cause.section}
@@ -148,8 +157,11 @@ def cause_details(cause_id: str, kb: KnowledgeBase) -> str:
 
 
 def topic_answer(topic_id: str, kb: KnowledgeBase) -> str:
+    """A topic in plain words with where it comes from; a safety topic starts with the warning signs."""
     topic = kb.topic(topic_id)
-    return f"{topic.title}: {topic.text}\n\n(From the article's section \u201c{topic.section}\u201d.)"
+    origin = f"From the article's section \u201c{topic.section}\u201d."
+    text = f"{topic.title}: {topic.text}\n\n({origin}{' ' + topic.source if topic.source else ''})"
+    return f"{STILL_URGENT}\n\n{text}" if topic.kind == "safety" else text
 
 
 def cause_treatment(cause_id: str, kb: KnowledgeBase) -> str:

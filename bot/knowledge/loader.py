@@ -16,6 +16,7 @@ import yaml
 from bot.knowledge.models import (
     LATERALITIES,
     MECHANISM_KINDS,
+    OVERVIEW_ANSWERS,
     SECTIONS,
     TOPIC_IDS,
     Cause,
@@ -56,10 +57,18 @@ _RED_FLAG_FIELDS = (
 )
 #: Read by bot/nlp/red_flag_patterns.py, not here.
 _RECOGNITION_FIELDS = ("sets", "recent_start", "self_reported_emergency")
-_TOPIC_FIELDS = ("id", "kind", "title", "section", "text")
+_TOPIC_FIELDS = ("id", "kind", "title", "section", "text", "source")
 _ADVICE_FIELDS = ("emergency_advice", "seek_care_advice", "self_care_advice")
 _OVERVIEW_FIELDS = ("overview_causes", "overview_tests", "overview_treatment")
-_MESSAGE_FIELDS = ("disclaimer", "not_a_doctor", "no_doses", "technical_problem")
+_MESSAGE_FIELDS = (
+    "disclaimer",
+    "not_a_doctor",
+    "no_doses",
+    "technical_problem",
+    "under_16",
+    "pregnancy",
+    "pregnancy_urgent",
+)
 
 
 class KnowledgeBaseError(ValueError):
@@ -69,14 +78,14 @@ class KnowledgeBaseError(ValueError):
 class _Fields:
     """The fields of one YAML mapping; `where` prefixes every error message."""
 
-    def __init__(self, raw: Any, where: str, allowed: Collection[str], prefix: str = "") -> None:
+    def __init__(self, raw: Any, where: str, allowed: Collection[str] | None, prefix: str = "") -> None:
         if not isinstance(raw, dict):
             raise KnowledgeBaseError(f"{where}: expected a mapping, found {type(raw).__name__}")
         self._raw: Dict[str, Any] = raw
         self._where = where
         self._prefix = prefix
         for name in raw:
-            if name not in allowed:
+            if allowed is not None and name not in allowed:
                 self._fail(str(name), "is not a known field")
 
     def _fail(self, name: str, problem: str) -> NoReturn:
@@ -122,7 +131,11 @@ class _Fields:
             self._fail(name, "repeats an item")
         return tuple(result)
 
-    def mapping(self, name: str, allowed: Collection[str]) -> _Fields:
+    def names(self) -> Tuple[str, ...]:
+        return tuple(str(name) for name in self._raw)
+
+    def mapping(self, name: str, allowed: Collection[str] | None) -> _Fields:
+        """A nested mapping; `allowed` None takes any field names."""
         return _Fields(self._get(name), self._where, allowed, prefix=f"{self._prefix}{name}.")
 
     def entries(self, name: str, allowed: Collection[str], expected: Collection[str]) -> Iterator[_Fields]:
@@ -207,6 +220,7 @@ def _topic(entry: _Fields, kind_of: Dict[str, str]) -> Topic:
         title=entry.text("title"),
         section=entry.choice("section", SECTIONS),
         text=entry.text("text"),
+        source=entry.text("source") if entry.present("source") else None,
     )
 
 
@@ -238,6 +252,13 @@ def _load(directory: Path, vocabulary: Vocabulary) -> KnowledgeBase:
         )
     }
 
+    answer_ids = (*OVERVIEW_ANSWERS, *topics, *causes)
+    questions_file = _read(directory, "questions.yml", ("subject_words", "concepts", "answers"))
+    concepts_field = questions_file.mapping("concepts", None)
+    concepts = {name: concepts_field.texts(name) for name in concepts_field.names()}
+    answers = questions_file.mapping("answers", answer_ids)
+    questions = {answer_id: answers.texts(answer_id) for answer_id in answer_ids}
+
     messages_file = _read(directory, "messages.yml", _MESSAGE_FIELDS)
     return KnowledgeBase(
         causes=causes,
@@ -253,6 +274,12 @@ def _load(directory: Path, vocabulary: Vocabulary) -> KnowledgeBase:
         not_a_doctor=messages_file.text("not_a_doctor"),
         no_doses=messages_file.text("no_doses"),
         technical_problem=messages_file.text("technical_problem"),
+        under_16=messages_file.text("under_16"),
+        pregnancy=messages_file.text("pregnancy"),
+        pregnancy_urgent=messages_file.text("pregnancy_urgent"),
+        questions=questions,
+        subject_words=questions_file.texts("subject_words"),
+        question_concepts=concepts,
     )
 
 

@@ -6,7 +6,7 @@ after validating every field, so code that holds one can trust its contents.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Dict, Tuple
 
 #: Section headings of the source article; "Introduction" is its first paragraph.
@@ -29,6 +29,9 @@ MECHANISM_KINDS: Tuple[str, ...] = (
     "temporary_pressure",
 )
 
+#: Answers to a question that are neither a topic nor a cause: the three overviews.
+OVERVIEW_ANSWERS: Tuple[str, ...] = ("causes_overview", "tests_overview", "treatment_overview")
+
 #: Which sides a cause usually affects.
 LATERALITIES: Tuple[str, ...] = ("symmetric", "one_sided", "either")
 
@@ -41,9 +44,27 @@ TOPIC_IDS: Dict[str, Tuple[str, ...]] = {
         "stocking_glove",
         "paresthesia",
         "myelin",
+        "diabetes_nerve_damage",
+        "other_conditions",
     ),
-    "diagnosis": ("neurological_exam", "blood_tests", "nerve_conduction_study", "electromyography"),
-    "treatment": ("treat_root_cause", "glucose_control", "b12_supplementation", "symptom_medicines"),
+    "diagnosis": (
+        "neurological_exam",
+        "blood_tests",
+        "nerve_conduction_study",
+        "electromyography",
+        "which_clinician",
+    ),
+    "treatment": (
+        "treat_root_cause",
+        "glucose_control",
+        "b12_supplementation",
+        "symptom_medicines",
+        "reversibility",
+        "meanwhile",
+        "chemo_numbness_duration",
+    ),
+    #: Answers that start with the emergency warning signs.
+    "safety": ("numbness_vs_stroke", "when_to_worry"),
 }
 
 
@@ -95,6 +116,7 @@ class Topic:
     title: str
     section: str
     text: str
+    source: str | None = None  # named public guidance, for what the article lacks
 
 
 @dataclass(frozen=True)
@@ -112,6 +134,15 @@ class KnowledgeBase:
     not_a_doctor: str
     no_doses: str
     technical_problem: str
+    under_16: str = ""  # for a person who says they are under 16 (bot/who_is_asking.py)
+    pregnancy: str = ""  # for a person who says they are pregnant
+    pregnancy_urgent: str = ""  # pregnant, with swelling and a headache or blurred vision
+    #: How people may ask for each answer (bot/knowledge/data/questions.yml), by answer id.
+    questions: Dict[str, Tuple[str, ...]] = field(default_factory=dict)
+    #: Words that make a question one about numb feet at all (questions.yml `subject_words`).
+    subject_words: Tuple[str, ...] = ()
+    #: The words that say one idea in a question, by idea (questions.yml `concepts`).
+    question_concepts: Dict[str, Tuple[str, ...]] = field(default_factory=dict)
 
     def cause(self, cause_id: str) -> Cause:
         try:

@@ -7,6 +7,7 @@ deterministically and resolves elliptical clauses about family members.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from difflib import get_close_matches
 from pathlib import Path
@@ -52,6 +53,14 @@ _NEVER_NEGATED = ("duration",)
 #: A finding right after one of these is the named person's: "he couldn't speak". ConText's own
 #: pronoun rule takes the verb with the pronoun, and a modifier never judges a finding it overlaps.
 _THIRD_PERSON = frozenset({"he", "she", "hes", "shes"})
+#: Words by which the writer speaks of themselves; "my" counts only before a body part (_MY_BEFORE),
+#: as "my husband" speaks of someone else.
+_WRITER = frozenset({"i", "i'm", "im", "i've", "ive", "i'd", "me", "myself", "mine"})
+_MY_BEFORE = re.compile(r"\bmy\s+(?:(?:left|right|own|two|both)\s+)?$", re.IGNORECASE)
+_THEIR_PART = re.compile(r"\b(?:his|her)\b(?!.*\bmy\b)", re.IGNORECASE)
+_HE_OR_SHE = frozenset(
+    {"he", "she", "his", "her", "him", "hers", "himself", "herself", "he's", "she's", "hes", "shes"}
+)
 _ADVERBS = frozenset({"also", "too", "still", "always", "just", "only", "really", "then", "suddenly", "now"})
 
 _OTHER_ELLIPSIS = "other"
@@ -173,6 +182,7 @@ class ClinicalExtractor:
                 candidates.append(candidate)
         entities = [candidate.as_dict() for candidate in self._merge(candidates) if self._trusted(candidate)]
         entities += self._elliptical(doc, entities)
+        _carry_someone_else(doc, entities)
         return sorted(entities, key=lambda e: (e["start"], e["end"], e["entity"], str(e["value"])))
 
     def is_canonical(self, entity: str, value: Any) -> bool:
@@ -376,6 +386,40 @@ def _after_third_person(span: Span) -> bool:
     while index >= span.sent.start and span.doc[index].lower_ in _ADVERBS:
         index -= 1
     return index >= span.sent.start and span.doc[index].lower_ in _THIRD_PERSON
+
+
+def _carry_someone_else(doc: Doc, entities: List[Dict[str, Any]]) -> None:
+    """Another person named in a message stays the subject of what goes on about them with "he",
+    "she", "his", "her", or with no one named ("My husband has been diabetic for 20 years. He can't
+    feel the soles of his feet. It started a year ago."), until the writer speaks of themselves
+    ("I", "me", "my foot"). ConText's scope ends with its sentence, and it judges the sentence that
+    names the other person itself; this carries the person on, and gives "his feet" to him."""
+    if not any(entity.get("experiencer") == OTHER for entity in entities):
+        return
+    text = doc.text
+    for entity in entities:
+        if entity["entity"] == "body_part" and _THEIR_PART.search(
+            text[max(0, entity["start"] - 12) : entity["end"]]
+        ):
+            entity["experiencer"] = OTHER
+    owner: str | None = None
+    for sentence in doc.sents:
+        words = {token.lower_.replace("\u2019", "'") for token in sentence}
+        inside = [e for e in entities if sentence.start_char <= e["start"] < sentence.end_char]
+        own_part = any(e["entity"] == "body_part" and _MY_BEFORE.search(text[: e["start"]]) for e in inside)
+        writer = bool(words & _WRITER) or own_part
+        if any(e.get("experiencer") == OTHER for e in inside):
+            # The sentence that names them: what ConText left to the writer is theirs too, but for
+            # a denial with no one named ("no diabetes, my mum has it though"), which is the writer's.
+            owner = None if writer else OTHER
+            inside = [e for e in inside if not e.get("negated")]
+        elif writer:
+            owner = None
+        elif words & _HE_OR_SHE:
+            owner = OTHER
+        if owner == OTHER:
+            for entity in inside:
+                entity["experiencer"] = OTHER
 
 
 def _said_as_i(span: Span) -> bool:
