@@ -70,8 +70,11 @@ _FILLER = frozenset(
 #: Words that make a sentence a question, whatever it asks about.
 _QUESTION_WORDS = frozenset(
     _STEMMER.stem(word)
-    for word in "what why how when where which who whose can could do does did should would will shall may might "
-    "must there any anything some something about".split()
+    for word in (
+        *("what", "why", "how", "when", "where", "which", "who", "whose"),
+        *("can", "could", "do", "does", "did", "should", "would", "will", "shall", "may", "might", "must"),
+        *("there", "any", "anything", "some", "something", "about"),
+    )
 )
 #: The share of a question's other words that ways of asking must use for it to be about numb feet.
 KNOWN_SHARE = 0.75

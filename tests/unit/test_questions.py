@@ -4,12 +4,12 @@ question set they are measured on (tests/evaluation/questions)."""
 from __future__ import annotations
 
 import pytest
+from evaluation.questions import OUT_OF_SCOPE, load_questions, problems
 
 from bot.knowledge import load_knowledge_base
 from bot.nlp.extract import ClinicalExtractor
 from bot.question_matching import default_matcher
 from bot.questions import OFFER_INTERVIEW, TOPIC_MENU, answer, answer_text, only_asks, reread_as_question
-from evaluation.questions import OUT_OF_SCOPE, load_questions, problems
 
 KB = load_knowledge_base()
 
