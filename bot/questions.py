@@ -41,12 +41,21 @@ OFFER_INTERVIEW = (
 #: Intents DIET gives to a message that may still be a question about the subject: a question that
 #: names a symptom reads like a description, an unfamiliar wording reads as nothing.
 REREADABLE_INTENTS = frozenset(
-    {"describe_symptoms", "inform", "nlu_fallback", "ask_assessment", "out_of_scope", "dont_know", "affirm"}
+    {
+        "describe_symptoms",
+        "inform",
+        "report_red_flag",  # a question with no warning sign in it ("will I lose my legs?")
+        "nlu_fallback",
+        "ask_assessment",
+        "out_of_scope",
+        "dont_know",
+        "affirm",
+    }
 )
 _QUESTION_START = re.compile(
     r"^\W*(?:(?:hi|hello|hey|ok|okay|so|and|but|also|sorry|please|doctor|doc)\W+)*"
     r"(?:what|what's|whats|why|how|can|could|does|do|did|is|are|should|when|which|who|will|would|may|"
-    r"might|must|has|have|any|isn't|aren't)(?![\w'])",
+    r"might|must|has|have|any|isn't|aren't|explain|define|tell\s+me\s+(?:more\s+)?about)(?![\w'])",
     re.IGNORECASE,
 )
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
@@ -131,7 +140,7 @@ def answer_text(answer_id: str, kb: KnowledgeBase) -> str:
         return f"{kb.overview_treatment}\n\n{kb.no_doses}"
     text = topic_answer(answer_id, kb)
     if answer_id == "symptom_medicines":
-        return f"{text}\n\n{kb.no_doses}"
+        return f"{kb.no_doses}\n\n{text}"
     return text
 
 
@@ -148,18 +157,28 @@ def answer(
     cause = _first(entities, "cause")
     if cause and cause not in kb.causes:
         cause = None
-    if intent == "ask_medication":
-        return kb.no_doses
+    match = default_matcher().best(text, mentioned_answers(entities, kb))
     if intent == "ask_more":
         cause = cause or referred_cause(text, possible_causes)
         if cause:
             return cause_details(cause, kb)
-        return (
-            "I haven't suggested any possible causes yet. Tell me about your symptoms first, or ask me "
-            "about a cause by name."
+        if not match:
+            return (
+                "I haven't suggested any possible causes yet. Tell me about your symptoms first, or ask me "
+                "about a cause by name."
+            )
+    if intent == "ask_medication":
+        # A request for a medicine or a dose: the refusal first, then what the article says.
+        other = match is not None and match.answer != "symptom_medicines"
+        reply = (
+            f"{kb.no_doses}\n\n{answer_text(match.answer, kb)}"
+            if other
+            else answer_text("symptom_medicines", kb)
         )
-    if intent == "ask_treatment" and cause:
-        return cause_treatment(cause, kb)
-    match = default_matcher().best(text, mentioned_answers(entities, kb))
-    reply = answer_text(match.answer, kb) if match else f"I'm not sure which question you mean. {TOPIC_MENU}"
+    elif match:
+        reply = answer_text(match.answer, kb)
+    elif intent == "ask_treatment" and cause:
+        reply = cause_treatment(cause, kb)
+    else:
+        reply = f"I'm not sure which question you mean. {TOPIC_MENU}"
     return reply if described else f"{reply}\n\n{OFFER_INTERVIEW}"

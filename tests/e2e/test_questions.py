@@ -21,7 +21,7 @@ import pytest
 from evaluation.questions import OUT_OF_SCOPE, load_questions
 
 from bot.knowledge import load_knowledge_base
-from bot.questions import OFFER_INTERVIEW, TOPIC_MENU, answer_text
+from bot.questions import OFFER_INTERVIEW, answer_text
 from bot.someone_else import WHOSE_SYMPTOMS
 
 pytestmark = pytest.mark.e2e
@@ -126,9 +126,9 @@ def test_a_stroke_question_starts_with_the_emergency_signs(assistant) -> None:
 
 
 def test_a_question_nobody_can_place_gets_the_list_of_what_can_be_asked(assistant) -> None:
-    reply = text(assistant.send(sender(), "what is the capital of Peru?"))
-    assert "assessment" not in reply
-    assert TOPIC_MENU in reply or "numb feet" in reply
+    messages = assistant.send(sender(), "what is the capital of Peru?")
+    assert "assessment" not in kinds(messages)
+    assert "numb" in text(messages).lower()
 
 
 @pytest.mark.parametrize(

@@ -313,7 +313,8 @@ def test_dose_requests_are_refused_politely() -> None:
     messages, _ = run(
         ActionAnswerQuestion(), tracker([user("how much gabapentin can I take", "ask_medication")])
     )
-    assert messages[0]["text"] == load_knowledge_base().no_doses
+    assert messages[0]["text"].startswith(load_knowledge_base().no_doses)
+    assert "mg" not in messages[0]["text"]
 
 
 def test_handoff_points_to_the_configured_contact(monkeypatch: pytest.MonkeyPatch) -> None:

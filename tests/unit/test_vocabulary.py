@@ -7,12 +7,11 @@ from pathlib import Path
 
 import pytest
 import yaml
+from shared_files import SHARED_SPEC
 
 from bot.interview import INTERVIEW_ORDER
 from bot.settings import PROJECT_ROOT
 from bot.vocabulary import VOCABULARY_FILE, load_vocabulary
-
-SHARED_SPEC = PROJECT_ROOT.parent / "shared" / "spec" / "vocabulary.yml"
 
 
 @pytest.mark.skipif(not SHARED_SPEC.exists(), reason="the shared spec is not beside this clone")
