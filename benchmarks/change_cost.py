@@ -1,14 +1,14 @@
-"""What recognising red flags by meaning costs: this tree against main before the change, in one run.
+"""What a change costs in speed: this tree against main before it, in one run.
 
-The red flags' token patterns and ConText's timing rules run on every message, so
-the issue that brought them allows at most 10 % off the one-client p95 latency or
-the 8-client throughput. Both trees are trained (the base in a git worktree under
-var/bench/), served on free ports with their own tracker databases, and driven
-over REST with the vignette conversations in rounds that alternate which goes
-first, so that whatever else the machine does hits both alike. Writes
-reports/red_flag_cost.json and docs/red_flag_cost.md with the machine it ran on.
+An issue that adds work to every message (the red flags' token patterns, question
+matching) allows at most 10 % off the one-client p95 latency or the 8-client
+throughput. Both trees are trained (the base in a git worktree under var/bench/),
+served on free ports with their own tracker databases, and driven over REST with
+the vignette conversations in rounds that alternate which goes first, so that
+whatever else the machine does hits both alike. Writes reports/<name>_cost.json
+and docs/<name>_cost.md with the machine it ran on.
 
-Run: PYTHONPATH=. .venv/bin/python -m benchmarks.red_flag_cost [--base REV]
+Run: PYTHONPATH=. .venv/bin/python -m benchmarks.change_cost --base REV --name NAME --title TITLE
 """
 
 from __future__ import annotations
@@ -27,27 +27,10 @@ from benchmarks.systems import QUIET_ENV, START_TIMEOUT_S, first_answer, stop_pr
 from bot.settings import PROJECT_ROOT
 from scripts.serve import free_port
 
-WORK = PROJECT_ROOT / "var" / "bench" / "red-flag-cost"
-REPORT = PROJECT_ROOT / "reports" / "red_flag_cost.json"
-DOC = PROJECT_ROOT / "docs" / "red_flag_cost.md"
+WORK = PROJECT_ROOT / "var" / "bench" / "change-cost"
 ROUNDS = 3
 SHAPES = {"1 client": (1, 300), "8 clients": (8, 360)}  # clients, messages in all per tree
 MAX_COST = 0.10
-#: The file that brought the recognition: its first commit's parent is "main before the change".
-INTRODUCED_BY = "bot/nlp/red_flag_patterns.py"
-
-
-def base_revision() -> str:
-    added = subprocess.run(
-        ["git", "log", "--diff-filter=A", "--format=%H", "--", INTRODUCED_BY],
-        cwd=PROJECT_ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.split()
-    if not added:
-        raise SystemExit(f"{INTRODUCED_BY} is not committed yet: pass --base")
-    return f"{added[-1]}^"
 
 
 def _env(tree: Path, **extra: str) -> Dict[str, str]:
@@ -117,10 +100,12 @@ def summary(measured: load.Measured) -> Dict[str, float]:
 
 def main(argv: List[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--base", help="the revision to compare with (default: main before the change)")
+    parser.add_argument("--base", required=True, help="main before the change (a revision)")
+    parser.add_argument("--name", required=True, help="names the report: reports/<name>_cost.json")
+    parser.add_argument("--title", required=True, help="what the change does, for the heading")
     args = parser.parse_args(argv)
     WORK.mkdir(parents=True, exist_ok=True)
-    revision = args.base or base_revision()
+    revision = args.base
     trees = {"before": checkout(revision), "after": PROJECT_ROOT}
     for name, tree in trees.items():
         print(f"==> training {name} ({tree})", flush=True)
@@ -148,15 +133,17 @@ def main(argv: List[str] | None = None) -> int:
     report = {
         "machine": machine.describe(),
         "base": revision,
+        "name": args.name,
+        "title": args.title,
         "results": results,
         "one_client_p95_cost": round(p95_cost, 4),
         "eight_client_throughput_cost": round(throughput_cost, 4),
         "max_cost": MAX_COST,
         "met": p95_cost <= MAX_COST and throughput_cost <= MAX_COST,
     }
-    REPORT.parent.mkdir(parents=True, exist_ok=True)
-    REPORT.write_text(json.dumps(report, indent=2) + "\n")
-    DOC.write_text(_markdown(report))
+    (PROJECT_ROOT / "reports").mkdir(parents=True, exist_ok=True)
+    (PROJECT_ROOT / "reports" / f"{args.name}_cost.json").write_text(json.dumps(report, indent=2) + "\n")
+    (PROJECT_ROOT / "docs" / f"{args.name}_cost.md").write_text(_markdown(report))
     print(json.dumps({k: v for k, v in report.items() if k != "machine"}, indent=2))
     return 0 if report["met"] else 1
 
@@ -169,10 +156,11 @@ def _markdown(report: Dict) -> str:
     ]
     return "\n".join(
         [
-            "# What recognising red flags by meaning costs",
+            f"# What {report['title']} costs",
             "",
-            "Made by `PYTHONPATH=. .venv/bin/python -m benchmarks.red_flag_cost`",
-            f"(`benchmarks/red_flag_cost.py`): this tree against `{report['base']}` (main before the",
+            f"Made by `PYTHONPATH=. .venv/bin/python -m benchmarks.change_cost --base {report['base']} "
+            f'--name {report["name"]} --title "{report["title"]}"`',
+            f"(`benchmarks/change_cost.py`): this tree against `{report['base']}` (main before the",
             f"change), both trained and served on this machine, {ROUNDS} alternating rounds of the",
             "vignette conversations over REST.",
             "",
