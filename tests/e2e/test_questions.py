@@ -30,8 +30,8 @@ ROOT = Path(__file__).resolve().parents[2]
 REPORT_FILE = ROOT / "reports" / "questions.json"
 TARGET = 0.9
 #: What the test half reached (reports/questions.json); never lower it to pass.
-GATE = 0.74
-DEV_GATE = 0.9
+GATE = 0.81
+DEV_GATE = 0.86
 WORKERS = 4
 
 

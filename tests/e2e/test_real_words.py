@@ -4,8 +4,9 @@ Each description opens a conversation, and every question the assistant asks is
 answered "I'm not sure": a person who cannot answer must still be safe. The
 descriptions are quoted from public pages as test data only, each with its
 address, and split by source into a development half (rules may be tuned on it)
-and a test half (measured only). The test half must reach emergency recall 1.0 and
-strict-safe triage of at least 0.95; both halves are written to
+and a test half (measured only). The test half must reach emergency recall 1.0,
+strict-safe triage of at least 0.95 and the right cause in the top three for 0.85 of
+those with a cause; both halves are written to
 reports/real_words.json. The gate holds what the test half reached when the rules
 last changed (a change may only keep or raise it); the issue's target is printed beside it.
 """
@@ -29,11 +30,11 @@ REPORT_FILE = ROOT / "reports" / "real_words.json"
 NOT_SURE = "I'm not sure"
 #: Every interview question, the red-flag screen's one-at-a-time questions included, plus room.
 MAX_TURNS = 16
-TARGET = {"emergency_recall": 1.0, "strict_safety": 0.95}
+TARGET = {"emergency_recall": 1.0, "strict_safety": 0.95, "cause_top3": 0.85}
 #: What the test half reached (reports/real_words.json); never lower these to pass.
-GATE = {"emergency_recall": 0.8, "strict_safety": 0.93}
+GATE = {"emergency_recall": 0.8, "strict_safety": 0.93, "cause_top3": 0.54}
 #: The development half, which the rules were tuned on, must stay fully safe.
-DEV_GATE = {"emergency_recall": 1.0, "strict_safety": 1.0}
+DEV_GATE = {"emergency_recall": 1.0, "strict_safety": 1.0, "cause_top3": 0.57}
 MIN_ITEMS, MIN_EMERGENCIES = 60, 10
 
 
