@@ -132,11 +132,11 @@ def derive(findings: Findings) -> Dict[str, Tuple[str, ...]]:
         present["course:progressive"] = words("progression", "worsening", "spreading_upward")
     long_standing = ("course:chronic", "course:progressive")
     in_the_feet = words("body_part", "feet", "toes", "sole")
-    if in_the_feet and "pattern:one_sided" not in present:
-        if any(k in present for k in long_standing) or findings.has("onset", "gradual"):
-            present["pattern:long_standing_feet"] = in_the_feet + tuple(
-                w for k in long_standing for w in present.get(k, ())
-            )
+    lasting = any(k in present for k in long_standing) or findings.has("onset", "gradual")
+    if in_the_feet and lasting and "pattern:one_sided" not in present:
+        present["pattern:long_standing_feet"] = in_the_feet + tuple(
+            w for k in long_standing for w in present.get(k, ())
+        )
     weakness_is_rapid = "rapid_weakness" in red_flags.detect(findings)
     slow = findings.has("onset", "gradual") or "course:chronic" in present or "course:progressive" in present
     if findings.has("symptom", "weakness") and slow and not weakness_is_rapid:

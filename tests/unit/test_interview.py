@@ -6,7 +6,8 @@ from typing import Any, Dict, List
 
 import pytest
 
-from bot.interview import INTERVIEW_ORDER, answers, missing
+from bot import corrections
+from bot.interview import INTERVIEW_ORDER, answers, missing, part_without_side
 
 
 def ent(entity: str, value: str, text: str, phrase: str = "", **status: Any) -> Dict[str, Any]:
@@ -145,3 +146,31 @@ def test_a_confident_other_intent_answers_only_the_question_being_asked() -> Non
     entities = [ent("progression", "worsening", text, "worse"), ent("risk_factor", "diabetes", text)]
     assert answers(text, entities, "out_of_scope", "progression", {}) == {"progression": "worsening"}
     assert answers("could it be my diabetes?", entities[1:], "ask_cause", "onset", {}) == {}
+
+
+def test_a_correction_replaces_an_answer_even_when_read_as_a_remark() -> None:
+    text = "sorry, I meant both feet"
+    entities = [ent("laterality", "both_sides", text, "both feet")]
+    known = {"laterality": "one_side"}
+    filled = answers(text, entities, "out_of_scope", "onset", known)
+    assert filled["laterality"] == "both_sides"
+    assert corrections.changes(known, filled) == [("laterality", "one_side", "both_sides")]
+    assert "which side: both sides (before: one side)" in corrections.describe(
+        corrections.changes(known, filled)
+    )
+
+
+def test_a_denied_risk_factor_leaves_the_list() -> None:
+    text = "actually I'm not diabetic"
+    entities = [ent("risk_factor", "diabetes", text, "diabetic", negated=True)]
+    filled = answers(text, entities, "inform", "progression", {"risk_factors": ["diabetes", "vegan_diet"]})
+    assert filled["risk_factors"] == ["vegan_diet"]
+
+
+def test_a_place_given_for_which_side_is_asked_about_not_taken_as_not_sure() -> None:
+    text = "toes"
+    entities = [ent("body_part", "toes", text)]
+    filled = answers(text, entities, "inform", "laterality", {"body_part": ["feet"]})
+    assert "laterality" not in filled and filled["body_part"] == ["feet", "toes"]
+    assert part_without_side(text, entities) == "toes"
+    assert part_without_side("toes on both sides", [*entities, ent("laterality", "both_sides", text)]) is None

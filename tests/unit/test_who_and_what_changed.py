@@ -10,7 +10,6 @@ import pytest
 
 from bot import corrections
 from bot.findings import Finding, Findings
-from bot.interview import answers, part_without_side
 from bot.knowledge import load_knowledge_base
 from bot.nlp.extract import ClinicalExtractor
 from bot.reasoning import assess
@@ -86,31 +85,6 @@ def test_swelling_with_a_headache_in_pregnancy_is_urgent_and_said_once() -> None
 # --- corrections --------------------------------------------------------------------------------
 
 
-def ent(entity: str, value: str, text: str, phrase: str = "", **status: Any) -> Dict[str, Any]:
-    phrase = phrase or value
-    start = max(text.find(phrase), 0)
-    return {"entity": entity, "value": value, "start": start, "end": start + len(phrase), **status}
-
-
-def test_a_correction_replaces_an_answer_even_when_read_as_a_remark() -> None:
-    text = "sorry, I meant both feet"
-    entities = [ent("laterality", "both_sides", text, "both feet")]
-    known = {"laterality": "one_side"}
-    filled = answers(text, entities, "out_of_scope", "onset", known)
-    assert filled["laterality"] == "both_sides"
-    assert corrections.changes(known, filled) == [("laterality", "one_side", "both_sides")]
-    assert "which side: both sides (before: one side)" in corrections.describe(
-        corrections.changes(known, filled)
-    )
-
-
-def test_a_denied_risk_factor_leaves_the_list() -> None:
-    text = "actually I'm not diabetic"
-    entities = [ent("risk_factor", "diabetes", text, "diabetic", negated=True)]
-    filled = answers(text, entities, "inform", "progression", {"risk_factors": ["diabetes", "vegan_diet"]})
-    assert filled["risk_factors"] == ["vegan_diet"]
-
-
 def test_a_first_answer_is_no_change() -> None:
     assert corrections.changes({"laterality": None}, {"laterality": "one_side"}) == []
 
@@ -126,15 +100,6 @@ def test_the_answers_at_the_last_assessment_are_read_from_the_events() -> None:
     assert "both sides (before: one side)" in corrections.updated(
         corrections.changes(before, {"laterality": "both_sides"})
     )
-
-
-def test_a_place_given_for_which_side_is_asked_about_not_taken_as_not_sure() -> None:
-    text = "toes"
-    entities = [ent("body_part", "toes", text)]
-    filled = answers(text, entities, "inform", "laterality", {"body_part": ["feet"]})
-    assert "laterality" not in filled and filled["body_part"] == ["feet", "toes"]
-    assert part_without_side(text, entities) == "toes"
-    assert part_without_side("toes on both sides", [*entities, ent("laterality", "both_sides", text)]) is None
 
 
 # --- another person, across sentences -----------------------------------------------------------
