@@ -22,7 +22,7 @@ import sys
 import tempfile
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Dict, Iterator, List
 
@@ -64,6 +64,7 @@ class Target:
     url: str
     source: conversations.ConversationSource
     measured: Dict[str, load.Measured]
+    round_rates: Dict[str, List[float | None]] = field(default_factory=dict)  # messages/s of each round
 
 
 def interleaved(shape: Shape, systems: Dict[str, Target], log: Callable[[str], None]) -> None:
@@ -76,6 +77,7 @@ def interleaved(shape: Shape, systems: Dict[str, Target], log: Callable[[str], N
                 target.url, target.source, shape.clients, shape.per_client_per_round, f"{name}-{round_no}"
             )
             target.measured.setdefault(shape.name, load.Measured()).add(measured)
+            target.round_rates.setdefault(shape.name, []).append(load.summary(measured)["messages_per_s"])
             log(
                 f"  {shape.name:>10} round {round_no + 1}/{ROUNDS} {name:>15}: "
                 f"{measured.messages} messages in {measured.wall_s:.1f} s, {len(measured.errors)} errors"
@@ -226,8 +228,9 @@ def measure_cluster(
     url: str | None, embedded: Target, logs: Path, log: Callable[[str], None]
 ) -> Dict[str, Any]:
     """`make cluster` (two replicas) against one replica of it, the scaling the target is about, and
-    against the embedded one-server profile; all three interleaved. A cluster already running (`url`)
-    is measured against the embedded server only."""
+    against the embedded one-server profile; all three interleaved. Each system's messages/s of every
+    round is kept, for the ratio per round. A cluster already running (`url`) is measured against the
+    embedded server only."""
     command = None if url else cluster_command()
     if not url and not command:
         return {"measured": False, "reason": "not measured: make cluster not available"}
@@ -265,7 +268,13 @@ def measure_cluster(
         "start_s": started[cluster.url],
         "baseline": "one replica" if command else "embedded server",
         "shapes": {
-            shape.name: {name: load.summary(t.measured[shape.name]) for name, t in systems.items()}
+            shape.name: {
+                name: {
+                    **load.summary(t.measured[shape.name]),
+                    "round_messages_per_s": t.round_rates[shape.name],
+                }
+                for name, t in systems.items()
+            }
             for shape in CLUSTER_SHAPES
         },
     }
