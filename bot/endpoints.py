@@ -49,6 +49,7 @@ def runtime_endpoints(settings: Settings) -> Dict[str, Any]:
             "db": redis.db,
             "password": redis.password,
             "key_prefix": redis.key_prefix,
+            "lock_lifetime": redis.lock_lifetime,
         }
     )
     if settings.rabbitmq is not None:

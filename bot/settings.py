@@ -89,6 +89,8 @@ class RedisSettings:
     db: int
     password: str | None = field(repr=False)
     key_prefix: str | None
+    # How long a conversation stays locked by a server that died (bot/graph/lock_store.py).
+    lock_lifetime: float = 15.0
 
     @property
     def address(self) -> str:
@@ -258,7 +260,8 @@ def _database(env: Mapping[str, str]) -> DatabaseSettings:
 
 
 def _redis(env: Mapping[str, str]) -> RedisSettings:
-    """REDIS_URL (redis://[:password@]host:port/db); REDIS_KEY_PREFIX, letters and digits only."""
+    """REDIS_URL (redis://[:password@]host:port/db); REDIS_KEY_PREFIX, letters and digits only;
+    LOCK_LIFETIME_SECONDS."""
     url = _url(env, "REDIS_URL", ("redis",))
     db = url.path.lstrip("/") or "0"
     if not db.isdigit():
@@ -272,6 +275,7 @@ def _redis(env: Mapping[str, str]) -> RedisSettings:
         db=int(db),
         password=unquote(url.password) if url.password else None,
         key_prefix=prefix,
+        lock_lifetime=_positive(env, "LOCK_LIFETIME_SECONDS", RedisSettings.lock_lifetime),
     )
 
 

@@ -40,7 +40,8 @@ def nginx_config(
     directory: Path, port: int, rasa_ports: List[int], actions_port: int, action_ports: List[int]
 ) -> str:
     def servers(ports: List[int]) -> str:
-        # A server that refused a connection is skipped for 5 s; requests already sent are not retried.
+        # A server that refused a connection is skipped for 5 s; requests already sent are retried only
+        # on the REST webhook, whose message id makes a second try safe (bot/graph/resent_messages.py).
         return "".join(f"    server 127.0.0.1:{p} max_fails=1 fail_timeout=5s;\n" for p in ports)
 
     temp_paths = "".join(f"  {name}_temp_path {directory / name};\n" for name in TEMP_DIRS)
@@ -80,6 +81,18 @@ http {{
       proxy_read_timeout 1h;
       proxy_buffering off;
     }}
+    # A message cut off by a dying server goes to the other one, with the same request id: taken in once.
+    location = /webhooks/rest/webhook {{
+      proxy_pass http://rasa;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Host $host;
+      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+      proxy_set_header X-Request-Id $request_id;
+      proxy_read_timeout 300s;
+      proxy_next_upstream error timeout non_idempotent;
+      proxy_next_upstream_tries 2;
+    }}
     location / {{
       proxy_pass http://rasa;
       proxy_http_version 1.1;
@@ -117,6 +130,7 @@ class Cluster:
     stacks: List[Stack] = field(default_factory=list)
     nginx: subprocess.Popen | None = None
     page: PageServer | None = None
+    actions_port: int = 0
 
     @property
     def url(self) -> str:
@@ -124,7 +138,7 @@ class Cluster:
 
     def start(self) -> None:
         check_services(self.settings)
-        actions_port = free_port()
+        actions_port = self.actions_port = free_port()
         for number in range(1, self.replicas + 1):
             replica = replace(
                 self.settings,

@@ -6,7 +6,11 @@
   missing or not a string, or `metadata` that is not an object: 400 with a
   JSON error, and nothing reaches the assistant;
 - an empty or too long message: 200 with one reply saying so (bot/channels/guard.py);
-- with REST_TOKEN set, a request without `Authorization: Bearer <REST_TOKEN>`: 401.
+- with REST_TOKEN set, a request without `Authorization: Bearer <REST_TOKEN>`: 401;
+- `metadata.message_id` (up to 100 letters, digits, `-` or `_`) makes a resend safe: a message
+  whose id the conversation already holds is answered with its replies, not taken in twice
+  (bot/graph/resent_messages.py). Without one, nginx's `X-Request-Id` serves, so that nginx can
+  retry a request on another replica when the first died mid-turn.
 
 The webhook is for a trusted back end: whoever may call it can speak as any
 REST sender id. Unlike Rasa's channel, the text is never logged (unless
@@ -19,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import hmac
 import logging
+import re
 from http import HTTPStatus
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
@@ -31,9 +36,12 @@ from bot.channels.guard import check_message, log_message
 from bot.channels.http_errors import json_error, read_json_object
 from bot.channels.outages import Handler, answering_outages, fail_loudly
 from bot.channels.senders import rest_sender_problem
+from bot.graph.resent_messages import MESSAGE_ID
 from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
+
+_MESSAGE_ID = re.compile(r"[A-Za-z0-9_-]{1,100}")
 
 
 class RestInput(RasaRestInput):
@@ -68,6 +76,9 @@ class RestInput(RasaRestInput):
             metadata = body.get("metadata")
             if problem is None and metadata is not None and not isinstance(metadata, dict):
                 problem = "`metadata` must be a JSON object"
+            message_id = metadata.get(MESSAGE_ID) if isinstance(metadata, dict) else None
+            if problem is None and message_id is not None and not _valid_id(message_id):
+                problem = "`metadata.message_id` must be 1 to 100 letters, digits, '-' or '_'"
             if problem is not None:
                 return json_error(HTTPStatus.BAD_REQUEST, problem)
 
@@ -75,9 +86,17 @@ class RestInput(RasaRestInput):
             if not checked.accepted:
                 return response.json([{"recipient_id": sender, "text": checked.reply}])
             log_message(self.name(), sender, checked.text, settings.log_messages)
+            if message_id is None and _valid_id(request.headers.get("X-Request-Id")):
+                message_id = request.headers["X-Request-Id"]
+                metadata = {**(metadata or {}), MESSAGE_ID: message_id}
             collector = CollectingOutputChannel()
             message = UserMessage(
-                checked.text, collector, sender, input_channel=self.name(), metadata=metadata
+                checked.text,
+                collector,
+                sender,
+                input_channel=self.name(),
+                metadata=metadata,
+                message_id=message_id,
             )
             try:
                 await on_new_message(message)
@@ -91,6 +110,10 @@ class RestInput(RasaRestInput):
             return response.json(collector.messages)
 
         return webhook
+
+
+def _valid_id(value: object) -> bool:
+    return isinstance(value, str) and _MESSAGE_ID.fullmatch(value) is not None
 
 
 def _authorized(request: Request, token: str) -> bool:

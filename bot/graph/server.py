@@ -4,6 +4,7 @@ scripts/serve.py starts the Rasa server this way; the arguments are `rasa`'s own
 - speed-ups: the action-response check (action_response.py), the model load (model_loading.py) and
   TED's remembered predictions (ted_cache.py);
 - "forget me" deletes a conversation once its turn is saved (forget_me.py);
+- a message sent again is taken in once (resent_messages.py);
 - the server answers the person itself when the action server is down or slow (action_fallback.py);
 - the input checks of the HTTP API and the log redaction (bot/channels/http_api.py);
 - the HTTP API token from the environment, not the command line.
@@ -22,7 +23,14 @@ import sanic  # noqa: F401 - its import shows every library's DeprecationWarning
 warnings.filterwarnings("ignore", category=DeprecationWarning)
 
 from bot.channels import http_api  # noqa: E402 - after the filter
-from bot.graph import action_fallback, action_response, forget_me, model_loading, ted_cache  # noqa: E402
+from bot.graph import (  # noqa: E402
+    action_fallback,
+    action_response,
+    forget_me,
+    model_loading,
+    resent_messages,
+    ted_cache,
+)
 from bot.settings import Settings  # noqa: E402
 
 
@@ -32,6 +40,7 @@ def main() -> None:
     model_loading.install()
     ted_cache.install()
     forget_me.install()
+    resent_messages.install()
     action_fallback.install(settings.action_timeout)
     http_api.install(settings)
     _auth_token_from_environment(settings.auth_token)

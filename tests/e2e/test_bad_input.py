@@ -86,6 +86,8 @@ MALFORMED_REST = {
     "message not a string": {"sender": "x", "message": ["my", "feet"]},
     "message null": {"sender": "x", "message": None},
     "metadata not an object": {"sender": "x", "message": "hi", "metadata": "x"},
+    "message id with spaces": {"sender": "x", "message": "hi", "metadata": {"message_id": "my id"}},
+    "message id not a string": {"sender": "x", "message": "hi", "metadata": {"message_id": 7}},
     "deeply nested": b"[" * 100_000 + b"]" * 100_000,
 }
 

@@ -56,6 +56,7 @@ def test_production_shares_postgresql_and_the_redis_lock_store() -> None:
         "port": 6380,
         "db": 2,
         "password": "lockpass",
+        "lock_lifetime": 15.0,
     }
     assert "event_broker" not in endpoints
 
