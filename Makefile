@@ -14,7 +14,7 @@ export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: help setup train run cluster shell test lint validate lock bench soak clean audit forget-old
+.PHONY: help setup train run cluster shell test lint validate lock bench soak chaos clean audit forget-old
 
 help:
 	@echo "make run    - set up, train if needed, start the assistant (chat page :8080, REST :5005)"
@@ -24,6 +24,7 @@ help:
 	@echo "make train  - train the model (skipped when no training input changed)"
 	@echo "make lint   - ruff"
 	@echo "make bench  - benchmarks beside the stock Rasa starter -> docs/benchmarks.md (not part of make test)"
+	@echo "make chaos  - conversations through make cluster while a server is killed every 20 s (CHAOS_MINUTES, default 10; not part of make test)"
 	@echo "make soak   - steady load for 10 minutes (SOAK_MINUTES, SOAK_RATE): errors, memory, lost events (not part of make test)"
 	@echo "make lock   - recompile requirements/lock.txt (and audit.txt) from requirements/*.in"
 	@echo "make audit  - known vulnerabilities in the pinned Python and npm packages (pip-audit, npm audit)"
@@ -98,6 +99,13 @@ bench: setup
 # warm-up, or an event missing from a tracker. Writes reports/soak.json. Not part of make test.
 soak: train
 	@$(BIN)/python -m benchmarks.soak $(SOAK_ARGS)
+
+# 32 clients through `make cluster`'s nginx (its own database and key prefix, nginx on
+# CLUSTER_PORT + 1) while a Rasa server, an action server, Redis, PostgreSQL or nginx is
+# killed and restarted every 20 s; fails on a lost, duplicated or reordered message, a 5xx,
+# a wait over 30 s or a wrong triage. Writes reports/chaos.json and docs/chaos.md.
+chaos: train
+	@$(BIN)/python -m benchmarks.chaos
 
 lock: setup
 	@echo "==> lock: compiling requirements/lock.txt"

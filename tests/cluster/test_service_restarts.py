@@ -5,76 +5,27 @@ commands it starts them with (/work/.library/env/machines/python-svc.md)."""
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
 import time
-from pathlib import Path
 from typing import Callable, List
 
 import pytest
 from interview_script import ANSWERS, OPENING
 
 from bot.channels.outages import OUTAGE_REPLY
+from scripts.machine_services import (
+    postgres_cluster,
+    postgresql_is_ours,
+    redis_is_ours,
+    start_redis,
+    stop_redis,
+)
 
 from .client import Client, Reply, new_sender
-from .conftest import REDIS_PORT, LocalCluster
+from .conftest import LocalCluster
 
 pytestmark = pytest.mark.cluster
 
 RECOVERY_SECONDS = 60
-REDIS_START = [
-    "redis-server",
-    "--daemonize",
-    "yes",
-    "--bind",
-    "127.0.0.1",
-    "-::1",
-    "--port",
-    str(REDIS_PORT),
-    "--save",
-    "",
-    "--appendonly",
-    "no",
-    "--dir",
-    "/var/lib/redis",
-    "--logfile",
-    "/var/log/redis/ci.log",
-]
-
-
-def postgres_cluster(action: str) -> None:
-    versions = sorted(os.listdir("/etc/postgresql"))
-    subprocess.run(
-        [
-            "pg_ctlcluster",
-            "--skip-systemctl-redirect",
-            versions[-1],
-            "main",
-            action,
-            *(["-m", "fast"] * (action == "stop")),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
-
-
-def stop_redis() -> None:
-    subprocess.run(
-        ["redis-cli", "-p", str(REDIS_PORT), "shutdown", "nosave"], capture_output=True, timeout=60
-    )
-
-
-def start_redis() -> None:
-    subprocess.run(REDIS_START, check=True, capture_output=True, timeout=60)
-    deadline = time.monotonic() + 30
-    while (
-        subprocess.run(["redis-cli", "-p", str(REDIS_PORT), "ping"], capture_output=True).stdout.strip()
-        != b"PONG"
-    ):
-        assert time.monotonic() < deadline, "Redis did not come back"
-        time.sleep(0.2)
 
 
 def answer_until_normal(client: Client, sender: str, text: str) -> Reply:
@@ -117,12 +68,12 @@ def outage_run(cluster: LocalCluster, stop: Callable[[], None], start: Callable[
 
 
 def test_postgresql_restarting_mid_run(cluster: LocalCluster) -> None:
-    if not (shutil.which("pg_ctlcluster") and Path("/etc/postgresql").is_dir()):
+    if not postgresql_is_ours():
         pytest.skip("PostgreSQL is not this machine's own Debian cluster: the test cannot restart it")
     outage_run(cluster, lambda: postgres_cluster("stop"), lambda: postgres_cluster("start"))
 
 
 def test_redis_restarting_mid_run(cluster: LocalCluster) -> None:
-    if not (shutil.which("redis-server") and Path("/var/lib/redis").is_dir()):
+    if not redis_is_ours():
         pytest.skip("Redis is not this machine's own: the test cannot restart it")
     outage_run(cluster, stop_redis, start_redis)
