@@ -36,7 +36,7 @@ import urllib.error
 import urllib.request
 import uuid
 from collections import Counter
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import Any, Callable, Dict, Iterator, List, Tuple
 
 from benchmarks.conversations import Vignette, load_vignettes
@@ -80,6 +80,9 @@ class Tally:
     def add(self, name: str) -> None:
         with self.lock:
             setattr(self, name, getattr(self, name) + 1)
+
+    def counts(self) -> Dict[str, int]:
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "lock"}
 
 
 class Faults:
@@ -289,7 +292,7 @@ def run(cluster: Cluster, minutes: float, tracker: Callable[[str], Dict[str, Any
         stack.wait_ready()
     conversations = [record for person in people for record in person.conversations]
     found = check(conversations, tracker)
-    tally_counts = {k: v for k, v in asdict(tally).items() if k != "lock"}
+    tally_counts = tally.counts()
     return {
         "minutes": minutes,
         "clients": CLIENTS,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from benchmarks.chaos import Conversation, check, check_messages
+from benchmarks.chaos import Conversation, Tally, check, check_messages
 
 
 def test_every_message_once_and_in_order_is_clean() -> None:
@@ -37,3 +37,19 @@ def test_a_conversation_that_never_reached_its_outcome_is_not_judged_on_triage()
     tracker = {"events": [{"event": "user", "message_id": "a"}], "slots": {"triage_level": None}}
 
     assert check([record], lambda sender: tracker)["wrong_triage"] == 0
+
+
+def test_the_tally_counts_every_kind_of_request_outcome() -> None:
+    tally = Tally()
+    tally.add("requests")
+    tally.add("requests")
+    tally.add("retries")
+
+    assert tally.counts() == {
+        "requests": 2,
+        "retries": 1,
+        "server_errors": 0,
+        "timeouts": 0,
+        "connections_cut": 0,
+        "unanswered": 0,
+    }
