@@ -25,6 +25,7 @@ tests/cluster/test_chaos.py runs two minutes of it in `make test`.
 from __future__ import annotations
 
 import argparse
+import functools
 import itertools
 import json
 import os
@@ -33,6 +34,7 @@ import sys
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
 from collections import Counter
@@ -161,8 +163,17 @@ def _answers(url: str) -> bool:
 class Person:
     """One client: vignette after vignette until told to stop, resending as the replies ask."""
 
-    def __init__(self, base: str, number: int, run: str, tally: Tally, stop: threading.Event) -> None:
-        self.base, self.number, self.run, self.tally, self.stop = base, number, run, tally, stop
+    def __init__(
+        self, base: str, token: str | None, number: int, run: str, tally: Tally, stop: threading.Event
+    ) -> None:
+        self.base, self.token, self.number, self.run, self.tally, self.stop = (
+            base,
+            token,
+            number,
+            run,
+            tally,
+            stop,
+        )
         self.conversations: List[Conversation] = []
 
     def hold_conversations(self, people: Iterator[Dict[str, Any]]) -> None:
@@ -180,7 +191,7 @@ class Person:
                 reply = self.send(record, text)
                 if reply is None:
                     break
-                text = person.next(reply)
+                text = person.next(reply, functools.partial(self.asked_slot, record.sender))
             record.finished = person.outcome is not None
 
     def send(self, record: Conversation, text: str) -> List[Dict[str, Any]] | None:
@@ -204,6 +215,22 @@ class Person:
             self.tally.add("retries")
             time.sleep(RETRY_PAUSE)
         self.tally.add("unanswered")
+        return None
+
+    def asked_slot(self, sender: str) -> str | None:
+        """The interview question open in the conversation, as the vignette runner reads it (the reply's
+        text does not always name it), asked again while the cluster is down."""
+        query = urllib.parse.urlencode(
+            {"include_events": "NONE", **({"token": self.token} if self.token else {})}
+        )
+        for _ in range(MAX_TRIES):
+            try:
+                with urllib.request.urlopen(
+                    f"{self.base}/conversations/{sender}/tracker?{query}", timeout=REPLY_LIMIT
+                ) as response:
+                    return (json.loads(response.read()).get("slots") or {}).get("requested_slot")
+            except (OSError, urllib.error.URLError, ValueError):
+                time.sleep(RETRY_PAUSE)
         return None
 
     def _post(self, sender: str, text: str, message_id: str) -> Tuple[str, List[Dict[str, Any]]]:
@@ -268,7 +295,9 @@ def run(cluster: Cluster, minutes: float, tracker: Callable[[str], Dict[str, Any
     """Holds CLIENTS conversations through `cluster`'s nginx for `minutes` with a kill every INTERVAL s."""
     tally, stop, run_id = Tally(), threading.Event(), uuid.uuid4().hex[:8]
     entries = load_vignettes()
-    people = [Person(cluster.url, n, run_id, tally, stop) for n in range(CLIENTS)]
+    people = [
+        Person(cluster.url, cluster.settings.auth_token, n, run_id, tally, stop) for n in range(CLIENTS)
+    ]
     threads = [
         threading.Thread(
             target=person.hold_conversations,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import itertools
 from pathlib import Path
-from typing import Dict, Iterator, List, Sequence
+from typing import Callable, Dict, Iterator, List, Sequence
 
 import yaml
 
@@ -74,12 +74,14 @@ class Vignette:
         self.turns = 0
         return self.opening
 
-    def next(self, reply: Reply) -> str | None:
+    def next(self, reply: Reply, asking: Callable[[], str | None] | None = None) -> str | None:
+        """The answer to the reply's question; `asking` tells which slot is asked (the tracker's
+        `requested_slot`) where the text cannot: a warning-sign follow-up quotes the person's words."""
         self.outcome = _payload_type(reply)
         if self.outcome or self.turns >= MAX_TURNS:
             return None
         self.turns += 1
-        slot = asked_slot(reply)
+        slot = asking() if asking else asked_slot(reply)
         return self.answers.get(slot, UNKNOWN_ANSWER) if slot else NUDGE
 
 

@@ -19,8 +19,9 @@ at every poll, and the message being handled renews it every fifth of the
 lifetime until its turn ends. Only a server that died (or cannot reach Redis)
 stops renewing, so a conversation is blocked for at most one lifetime after a
 kill (`LOCK_LIFETIME_SECONDS`, 15 s by default; bot/settings.py). Ticket
-numbers come from a counter that survives the lock's deletion, so a late
-return of an old ticket can never remove a newer one.
+numbers come from one counter shared by every conversation, which outlives
+each lock, so a late return of an old ticket can never remove a newer one,
+and it names no conversation, so nothing of a forgotten one stays in Redis.
 
 Each step is a Lua script, which Redis runs atomically, so two replicas
 issuing tickets for one conversation at the same moment cannot overwrite each
@@ -48,8 +49,6 @@ from bot.settings import RedisSettings
 logger = logging.getLogger(__name__)
 
 DEFAULT_LIFETIME = RedisSettings.lock_lifetime
-#: How long a conversation's ticket counter outlives its last ticket (it only has to outlive stale tickets).
-COUNTER_SECONDS = 3600
 
 # The tickets of KEYS[1] that have not expired at ARGV[1] (Rasa's TicketLock JSON: a list of
 # JSON-encoded tickets), a function finding one by number and a function writing them back.
@@ -79,13 +78,12 @@ local function write(conversation_id)
 end
 """
 
-#: KEYS: the lock, its counter. ARGV: now, lifetime, conversation id, counter seconds.
+#: KEYS: the lock, the ticket counter. ARGV: now, lifetime, conversation id.
 #: Returns {the new ticket's number, the number served now}.
 _ISSUE = (
     _READ
     + """
 local number = redis.call('INCR', KEYS[2])
-redis.call('EXPIRE', KEYS[2], tonumber(ARGV[4]))
 table.insert(tickets, {number = number, expires = now + tonumber(ARGV[2])})
 write(ARGV[3])
 return {number, tickets[1]['number']}
@@ -134,6 +132,8 @@ class AtomicRedisLockStore(RedisLockStore):
             lock_lifetime = float(kwargs.pop("lock_lifetime", lock_lifetime))
         super().__init__(**kwargs)
         self.lifetime = lock_lifetime
+        # Beside the locks ("<prefix>lock:<conversation>"), never one of them.
+        self.counter_key = self.key_prefix.rstrip(":") + "-ticket-numbers"
         self._issue = self.red.register_script(_ISSUE)
         self._renew = self.red.register_script(_RENEW)
         self._return = self.red.register_script(_RETURN)
@@ -184,7 +184,7 @@ class AtomicRedisLockStore(RedisLockStore):
     def _issue_ticket(self, key: str, conversation_id: str, lifetime: float) -> Tuple[int, int]:
         try:
             number, serving = self._issue(
-                keys=[key, key + ":counter"], args=[time.time(), lifetime, conversation_id, COUNTER_SECONDS]
+                keys=[key, self.counter_key], args=[time.time(), lifetime, conversation_id]
             )
         except Exception as error:  # noqa: BLE001 - Rasa's contract: any failure to lock is a LockError
             raise LockError(f"Error while acquiring lock. Error:\n{error}") from error

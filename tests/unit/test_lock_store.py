@@ -88,6 +88,7 @@ def test_the_lock_is_readable_by_rasa_while_held_and_gone_afterwards(prefix: str
 
     asyncio.run(hold())
     assert store.get_lock("person-1") is None
+    assert [key for key in store.red.scan_iter(f"{prefix}:*") if b"person-1" in key] == []
 
 
 def test_a_ticket_of_a_replica_that_died_blocks_only_until_it_expires(prefix: str) -> None:
