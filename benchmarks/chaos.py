@@ -54,6 +54,8 @@ REPLY_LIMIT = 30.0
 RETRY_PAUSE = 1.0
 #: A message still not answered after this many tries counts as lost.
 MAX_TRIES = 90
+#: How long the check at the end waits for the stores to answer after the last kill.
+SETTLE_SECONDS = 60.0
 KINDS = ("rasa", "actions", "redis", "postgresql", "nginx")
 REPORT = PROJECT_ROOT / "reports" / "chaos.json"
 DOC = PROJECT_ROOT / "docs" / "chaos.md"
@@ -258,6 +260,22 @@ class Person:
             return "cut", []
 
 
+def patiently(tracker: Callable[[str], Dict[str, Any]]) -> Callable[[str], Dict[str, Any]]:
+    """`tracker`, asked again for up to SETTLE_SECONDS while a store killed last is still coming back."""
+
+    def read(sender: str) -> Dict[str, Any]:
+        deadline = time.monotonic() + SETTLE_SECONDS
+        while True:
+            try:
+                return tracker(sender)
+            except (AssertionError, OSError, ValueError):
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(RETRY_PAUSE)
+
+    return read
+
+
 def check(conversations: List[Conversation], tracker: Callable[[str], Dict[str, Any]]) -> Dict[str, Any]:
     """Each conversation's stored messages against the ones sent, and its triage against its vignette's."""
     counts = {"lost": 0, "duplicated": 0, "out_of_order": 0, "wrong_triage": 0}
@@ -320,7 +338,7 @@ def run(cluster: Cluster, minutes: float, tracker: Callable[[str], Dict[str, Any
     for stack in cluster.stacks:
         stack.wait_ready()
     conversations = [record for person in people for record in person.conversations]
-    found = check(conversations, tracker)
+    found = check(conversations, patiently(tracker))
     tally_counts = tally.counts()
     return {
         "minutes": minutes,

@@ -45,6 +45,7 @@ from sanic.response import HTTPResponse
 from bot.channels import log_privacy
 from bot.channels.guard import check_message, clean
 from bot.channels.http_errors import json_error, read_json
+from bot.channels.outages import STORE_ERRORS
 from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -111,6 +112,10 @@ def harden(app: Sanic, settings: Settings) -> None:
             status = getattr(error, "status_code", HTTPStatus.INTERNAL_SERVER_ERROR)
             return json_error(status, _sanic_message(error, status))
         logger.error("%s %s failed: %s", request.method, request.path, type(error).__name__)
+        if isinstance(error, STORE_ERRORS):  # PostgreSQL or Redis is down or restarting: ask again soon
+            unavailable = json_error(HTTPStatus.SERVICE_UNAVAILABLE, "the records cannot be reached just now")
+            unavailable.headers["Retry-After"] = "5"
+            return unavailable
         return json_error(HTTPStatus.INTERNAL_SERVER_ERROR, "the server could not handle this request")
 
 

@@ -52,10 +52,12 @@ def outage_run(cluster: LocalCluster, stop: Callable[[], None], start: Callable[
             client.send(sender, answers[2]) for client in (cluster.replica(0), cluster.replica(1))
         ]
         during.append(cluster.nginx.send(sender, answers[2]))
+        reading = cluster.replica(0).request("GET", f"/conversations/{sender}/tracker")[0]
     finally:
         start()
     for reply in during:
         assert reply.status == 200 and [m.get("text") for m in reply.messages] == [OUTAGE_REPLY]
+    assert reading in (200, 503), "the HTTP API says the records are unreachable, never a 500"
     # Both servers recover without a restart of their own.
     answer_until_normal(cluster.replica(0), sender, answers[2])
     answer_until_normal(cluster.replica(1), sender, answers[3])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from benchmarks.chaos import Conversation, Tally, check, check_messages
+from benchmarks.chaos import Conversation, Tally, check, check_messages, patiently
 
 
 def test_every_message_once_and_in_order_is_clean() -> None:
@@ -53,3 +53,16 @@ def test_the_tally_counts_every_kind_of_request_outcome() -> None:
         "connections_cut": 0,
         "unanswered": 0,
     }
+
+
+def test_the_final_check_waits_for_a_store_still_coming_back(monkeypatch) -> None:
+    monkeypatch.setattr("benchmarks.chaos.RETRY_PAUSE", 0.0)
+    answers = iter([OSError("connection refused"), AssertionError("GET tracker answered 503"), {"events": []}])
+
+    def tracker(_sender: str) -> dict:
+        answer = next(answers)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    assert patiently(tracker)("person") == {"events": []}
