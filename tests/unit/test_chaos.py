@@ -57,7 +57,9 @@ def test_the_tally_counts_every_kind_of_request_outcome() -> None:
 
 def test_the_final_check_waits_for_a_store_still_coming_back(monkeypatch) -> None:
     monkeypatch.setattr("benchmarks.chaos.RETRY_PAUSE", 0.0)
-    answers = iter([OSError("connection refused"), AssertionError("GET tracker answered 503"), {"events": []}])
+    answers = iter(
+        [OSError("connection refused"), AssertionError("GET tracker answered 503"), {"events": []}]
+    )
 
     def tracker(_sender: str) -> dict:
         answer = next(answers)
