@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any, List, Mapping, Sequence
 
+from bot.findings import QUESTION_INTENTS
+from bot.interview import UNSURE_INTENT
 from bot.knowledge import KnowledgeBase
 from bot.question_matching import default_matcher
 from bot.replies import cause_details, cause_treatment, topic_answer
@@ -58,6 +60,8 @@ _QUESTION_START = re.compile(
     r"might|must|has|have|any|isn't|aren't|explain|define|tell\s+me\s+(?:more\s+)?about)(?![\w'])",
     re.IGNORECASE,
 )
+#: A condition put before the question: "If I have pain from chemo, what can be done?"
+_CONDITION = re.compile(r"^\W*(?:if|when|once|after|while)\b[^,?]{1,120},\s*", re.IGNORECASE)
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
 
 
@@ -89,7 +93,7 @@ def only_asks(text: str, entities: Sequence[Mapping[str, Any]]) -> bool:
     if any(e.get("entity") == "red_flag" for e in entities):
         return False
     sentences = [(m.start(), m.end(), m.group()) for m in _SENTENCE.finditer(text) if m.group().strip()]
-    asking = [(start, end) for start, end, sentence in sentences if _QUESTION_START.match(sentence)]
+    asking = [(start, end) for start, end, sentence in sentences if _asks(sentence)]
     if not asking:
         return False
     for entity in entities:
@@ -105,6 +109,16 @@ def only_asks(text: str, entities: Sequence[Mapping[str, Any]]) -> bool:
     return True
 
 
+def _asks(sentence: str) -> bool:
+    """Worded as a question from its first word, or after a condition that ends with a comma."""
+    if _QUESTION_START.match(sentence):
+        return True
+    condition = _CONDITION.match(sentence)
+    return bool(
+        condition and sentence.rstrip().endswith("?") and _QUESTION_START.match(sentence[condition.end() :])
+    )
+
+
 def reread_as_question(
     intent: str, text: str, entities: Sequence[Mapping[str, Any]], kb: KnowledgeBase
 ) -> bool:
@@ -115,6 +129,18 @@ def reread_as_question(
         return False
     match = default_matcher().best(text, mentioned_answers(entities, kb))
     return match is not None and not (intent == "ask_assessment" and match.answer == "causes_overview")
+
+
+def unsure_question_intent(
+    intent: str, ranking: Sequence[Mapping[str, Any]], text: str, entities: Sequence[Mapping[str, Any]]
+) -> str | None:
+    """The question intent of a message DIET was unsure about (`nlu_fallback`) when it only asks and
+    DIET's best guess was a question intent: a question read with little confidence is still a
+    question, and its kind still gives the general answer ("what can I do about this?")."""
+    if intent != UNSURE_INTENT or not only_asks(text, entities):
+        return None
+    guess = next((str(r.get("name")) for r in ranking if r.get("name") != UNSURE_INTENT), None)
+    return guess if guess in QUESTION_INTENTS else None
 
 
 def referred_cause(text: str, possible_causes: Sequence[str] | None) -> str | None:

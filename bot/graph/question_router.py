@@ -7,7 +7,10 @@ the fallback classifier, this component re-reads such a message with
 bot.questions.reread_as_question: when the message only asks (no statement about
 the person's own symptoms, no warning sign) and the knowledge base has an
 answer close enough (bot.question_matching), the intent becomes `ask_concept`,
-the intent of questions about the subject, and the rules answer it.
+the intent of questions about the subject, and the rules answer it. A question
+DIET was unsure about (`nlu_fallback`) whose best guess was a question intent
+keeps that intent (bot.questions.unsure_question_intent), so its kind still
+gives the general answer instead of "please rephrase".
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot.knowledge import load_knowledge_base
 from bot.question_matching import default_matcher
-from bot.questions import reread_as_question
+from bot.questions import reread_as_question, unsure_question_intent
 
 QUESTION_INTENT = "ask_concept"
 
@@ -53,11 +56,20 @@ class QuestionRouter(GraphComponent):
         for message in messages:
             intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY) or ""
             text = message.get(TEXT) or ""
-            if text and reread_as_question(intent, text, message.get(ENTITIES) or [], kb):
-                reading = {INTENT_NAME_KEY: QUESTION_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0}
-                ranking = [
-                    r for r in message.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) != intent
-                ]
-                message.set(INTENT, reading, add_to_output=True)
-                message.set(INTENT_RANKING_KEY, [dict(reading), *ranking], add_to_output=True)
+            entities = message.get(ENTITIES) or []
+            ranking = message.get(INTENT_RANKING_KEY) or []
+            if text and reread_as_question(intent, text, entities, kb):
+                _read_as(message, QUESTION_INTENT, 1.0, intent)
+            elif guess := unsure_question_intent(intent, ranking, text, entities):
+                confidence = next(r[PREDICTED_CONFIDENCE_KEY] for r in ranking if r[INTENT_NAME_KEY] == guess)
+                _read_as(message, guess, confidence, intent)
         return messages
+
+
+def _read_as(message: Message, intent: str, confidence: float, replaced: str) -> None:
+    reading = {INTENT_NAME_KEY: intent, PREDICTED_CONFIDENCE_KEY: confidence}
+    ranking = [
+        r for r in message.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) not in (replaced, intent)
+    ]
+    message.set(INTENT, reading, add_to_output=True)
+    message.set(INTENT_RANKING_KEY, [dict(reading), *ranking], add_to_output=True)

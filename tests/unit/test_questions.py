@@ -9,7 +9,15 @@ from evaluation.questions import OUT_OF_SCOPE, load_questions, problems
 from bot.knowledge import load_knowledge_base
 from bot.nlp.extract import ClinicalExtractor
 from bot.question_matching import default_matcher
-from bot.questions import OFFER_INTERVIEW, TOPIC_MENU, answer, answer_text, only_asks, reread_as_question
+from bot.questions import (
+    OFFER_INTERVIEW,
+    TOPIC_MENU,
+    answer,
+    answer_text,
+    only_asks,
+    reread_as_question,
+    unsure_question_intent,
+)
 
 KB = load_knowledge_base()
 
@@ -89,6 +97,8 @@ def test_a_question_about_medicines_never_gives_a_dose() -> None:
         ("hi, why does it start in the feet?", True),
         ("My feet have been numb for months. Is that bad?", False),
         ("both feet, for about a year", False),
+        ("If someone has diabetes, why would their toes go numb?", True),
+        ("If my feet go numb at night, I stamp them.", False),
     ],
 )
 def test_only_a_message_that_only_asks_is_reread_as_a_question(extractor, text: str, asks: bool) -> None:
@@ -106,3 +116,27 @@ def test_what_do_you_think_is_causing_it_stays_a_request_for_an_assessment(extra
     assert not reread_as_question("ask_assessment", text, extractor.extract(text), KB)
     text = "which doctor should I see?"
     assert reread_as_question("ask_assessment", text, extractor.extract(text), KB)
+
+
+def ranking(*names: str) -> list:
+    return [{"name": name, "confidence": 0.4 - 0.1 * rank} for rank, name in enumerate(names)]
+
+
+def test_an_unsure_question_keeps_diets_best_question_intent() -> None:
+    asked = unsure_question_intent(
+        "nlu_fallback", ranking("nlu_fallback", "ask_treatment"), "what helps with it?", []
+    )
+    assert asked == "ask_treatment"
+
+
+def test_an_unsure_message_is_not_made_a_question_when_it_tells_or_guesses_otherwise() -> None:
+    numb = [{"entity": "symptom", "value": "numbness", "start": 8, "end": 12}]
+    told = unsure_question_intent(
+        "nlu_fallback", ranking("ask_treatment"), "my feet numb since May. what now?", numb
+    )
+    assert told is None  # it says something about the person: the interview reads it
+    assert (
+        unsure_question_intent("nlu_fallback", ranking("describe_symptoms", "ask_treatment"), "what now?", [])
+        is None
+    )
+    assert unsure_question_intent("ask_cause", ranking("ask_treatment"), "what helps with it?", []) is None
