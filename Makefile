@@ -7,6 +7,9 @@ STAMP := $(VENV)/.installed
 WEB_STAMP := web/node_modules/.installed
 CHROMIUM := /usr/bin/chromium
 NGINX := /usr/sbin/nginx
+# Pango and a font, which WeasyPrint draws the summary's PDF with (bot/summary/pdf.py).
+PDF_FONT := /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
+PANGO := $(or $(wildcard /usr/lib/*/libpangoft2-1.0.so.0),/usr/lib/$(shell uname -m)-linux-gnu/libpangoft2-1.0.so.0)
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 export PYTHONPATH := $(CURDIR)
 # Rasa's telemetry would try to reach the internet.
@@ -30,7 +33,7 @@ help:
 	@echo "make audit  - known vulnerabilities in the pinned Python and npm packages (pip-audit, npm audit)"
 	@echo "make forget-old - delete conversations idle for more than RETENTION_DAYS (default 30)"
 
-setup: $(STAMP) $(WEB_STAMP) $(NGINX)
+setup: $(STAMP) $(WEB_STAMP) $(NGINX) $(PANGO) $(PDF_FONT)
 
 $(STAMP): requirements/lock.txt scripts/setup.sh scripts/find-python.sh
 	@echo "==> setup: Python 3.10 venv with the pinned packages"
@@ -56,6 +59,11 @@ $(NGINX):
 	@echo "==> setup: Debian's nginx (apt-get), the load balancer of make cluster"
 	@$(SUDO) apt-get update -qq
 	@$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null
+
+$(PANGO) $(PDF_FONT):
+	@echo "==> setup: Debian's Pango and DejaVu fonts (apt-get), for the summary's PDF"
+	@$(SUDO) apt-get update -qq
+	@$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null
 
 train: setup
 	@$(BIN)/python -m scripts.train

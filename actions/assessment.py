@@ -9,6 +9,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import all_findings, end_interview
+from actions.summary import send_summary
 from bot import corrections
 from bot.conversation import turns_from_events
 from bot.interview import INTERVIEW_ORDER, unsure_flags
@@ -53,6 +54,7 @@ class ActionGiveAssessment(Action):
                 first.append(corrections.updated(changed))
             reply = assessment_reply(assessment, kb, partial=partial, first=first)
         dispatcher.utter_message(text=reply.text, json_message=reply.payload)
+        send_summary(dispatcher, tracker)
         return [
             SlotSet("triage_level", assessment.triage_level),
             SlotSet("possible_causes", [m.cause for m in assessment.top(MAX_CAUSES)]),

@@ -9,6 +9,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import all_findings, end_interview, latest_findings, latest_intent
+from actions.summary import send_summary
 from bot import red_flags
 from bot.knowledge import load_knowledge_base
 from bot.replies import emergency_reply
@@ -31,6 +32,7 @@ class ActionEmergency(Action):
         ) or red_flags.detect(conversation)
         reply = emergency_reply(flags, load_knowledge_base())
         dispatcher.utter_message(text=reply.text, json_message=reply.payload)
+        send_summary(dispatcher, tracker)  # for whoever attends
         known = tracker.get_slot("red_flags") or []
         return [
             SlotSet("triage_level", "emergency"),

@@ -147,10 +147,21 @@ class Settings:
     log_messages: bool = False
     session_secret: str | None = field(default=None, repr=False)
     rest_token: str | None = field(default=None, repr=False)
+    # Where the person's summary links point (bot/summary/links.py): the address they reach the
+    # Rasa server at (nginx's in a cluster); by default this server's own.
+    public_url: str | None = None
+    summary_link_ttl: float = 24 * 3600.0
 
     @property
     def is_local(self) -> bool:
         return self.host in LOCAL_HOSTS
+
+    @property
+    def summary_base_url(self) -> str:
+        if self.public_url:
+            return self.public_url.rstrip("/")
+        host = "127.0.0.1" if self.host in ("0.0.0.0", "::") else self.host
+        return f"http://{host}:{self.rasa_port}"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> Settings:
@@ -186,6 +197,8 @@ class Settings:
             log_messages=_flag(env, "LOG_MESSAGES"),
             session_secret=env.get("SESSION_SECRET") or None,
             rest_token=env.get("REST_TOKEN") or None,
+            public_url=env.get("PUBLIC_URL") or None,
+            summary_link_ttl=_positive(env, "SUMMARY_LINK_TTL", 24 * 3600.0),
         )
 
 

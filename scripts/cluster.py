@@ -142,6 +142,7 @@ class Cluster:
         for number in range(1, self.replicas + 1):
             replica = replace(
                 self.settings,
+                public_url=self.settings.public_url or self.url,
                 rasa_port=free_port(),
                 action_port=free_port(),
                 action_server_url=f"http://127.0.0.1:{actions_port}/webhook",

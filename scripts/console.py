@@ -3,6 +3,8 @@
 Unlike `rasa shell`, which prints structured payloads as raw JSON, this shows
 an assessment or an emergency as a framed heading with the triage level in
 words, and answer buttons as a numbered list: type the number to choose one.
+The summary for the clinician is saved as a PDF under var/summaries/ (the
+person's own copy: the server keeps none) and its path printed.
 """
 
 from __future__ import annotations
@@ -10,13 +12,19 @@ from __future__ import annotations
 import json
 import shutil
 import textwrap
+import time
+import urllib.error
 import urllib.request
 import uuid
+from pathlib import Path
 from typing import Any, Callable, Dict, List
 
 import yaml
 
-from bot.channels.payloads import is_clinical, summary
+from bot.channels.payloads import is_clinical, is_summary, summary
+from bot.settings import PROJECT_ROOT
+
+SUMMARY_DIR = PROJECT_ROOT / "var" / "summaries"
 
 HELP = (
     "Type your message and press Enter. When answer buttons are shown, type a number to choose one.\n"
@@ -58,9 +66,24 @@ def render(message: Dict[str, Any], width: int = 88) -> List[str]:
         inner = max(len(row) for row in rows)
         lines += ["  +" + "-" * (inner + 2) + "+", *(f"  | {row.ljust(inner)} |" for row in rows)]
         lines.append("  +" + "-" * (inner + 2) + "+")
-    elif custom:
+    elif custom and not is_summary(custom):
         lines += _wrap(yaml.safe_dump(custom, sort_keys=False, allow_unicode=True).rstrip(), "  ", width)
     return lines
+
+
+def save_summary(payload: Dict[str, Any], directory: Path = SUMMARY_DIR) -> str:
+    """Downloads the summary's PDF into `directory`; the line telling where it is (or why it is not)."""
+    try:
+        with urllib.request.urlopen(str(payload["pdf"]), timeout=120) as response:
+            pdf = response.read()
+    except (OSError, urllib.error.URLError, KeyError) as error:
+        return (
+            f"  (The PDF could not be saved: {getattr(error, 'reason', error)}. The links above still work.)"
+        )
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / f"summary-{time.strftime('%Y%m%d-%H%M%S')}.pdf"
+    path.write_bytes(pdf)
+    return f"  Saved the summary for your clinician: {path}"
 
 
 def choose(line: str, buttons: List[Dict[str, Any]]) -> str:
@@ -70,7 +93,12 @@ def choose(line: str, buttons: List[Dict[str, Any]]) -> str:
     return line
 
 
-def run(base_url: str, read: Callable[[str], str] = input, write: Callable[[str], None] = print) -> int:
+def run(
+    base_url: str,
+    read: Callable[[str], str] = input,
+    write: Callable[[str], None] = print,
+    summaries: Path = SUMMARY_DIR,
+) -> int:
     sender = f"shell-{uuid.uuid4().hex[:12]}"
     width = min(shutil.get_terminal_size().columns, 100) - 2
     write(HELP)
@@ -81,6 +109,8 @@ def run(base_url: str, read: Callable[[str], str] = input, write: Callable[[str]
             write("Assistant:")
             for message in messages:
                 write("\n".join(render(message, width)))
+                if is_summary(message.get("custom")):
+                    write(save_summary(message["custom"], summaries))
             buttons = [b for m in messages for b in m.get("buttons") or []]
             line = ""
             while not line:

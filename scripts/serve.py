@@ -79,6 +79,9 @@ class Stack:
             MAX_MESSAGE_CHARS=str(self.settings.max_message_chars),
             MAX_REQUEST_BYTES=str(self.settings.max_request_bytes),
             LOG_MESSAGES="1" if self.settings.log_messages else "0",
+            # Both servers make the person's summary links (bot/summary/links.py): the same address.
+            PUBLIC_URL=self.settings.summary_base_url,
+            SUMMARY_LINK_TTL=str(self.settings.summary_link_ttl),
         )
         # The HTTP API token reaches the Rasa server through its environment (bot/graph/server.py),
         # never its command line, which every local user can read.

@@ -15,7 +15,8 @@ its app) wraps `rasa.server.create_app` so that the app:
 Rasa's own `ErrorResponse` logs its whole message (which can quote the
 request); here it logs the status and reason only. Events bodies are checked
 against Rasa's schema with a validator built once (`jsonschema.validate`
-re-checks the large schema on every call, about 20 ms).
+re-checks the large schema on every call, about 20 ms). It also adds the
+summary's routes (bot/channels/summary_api.py).
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ from sanic.exceptions import SanicException
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels import log_privacy
+from bot.channels import log_privacy, summary_api
 from bot.channels.guard import check_message, clean
 from bot.channels.http_errors import json_error, read_json
 from bot.channels.outages import STORE_ERRORS
@@ -97,6 +98,7 @@ def harden(app: Sanic, settings: Settings) -> None:
     app.config.REQUEST_MAX_SIZE = settings.max_request_bytes
     app.config.WEBSOCKET_MAX_SIZE = settings.max_request_bytes + WEBSOCKET_FRAME_ALLOWANCE
     log_privacy.guard_handlers(app, settings.log_messages)
+    summary_api.add_routes(app, settings)
 
     @app.middleware("request")
     async def check_body(request: Request) -> HTTPResponse | None:
@@ -123,7 +125,7 @@ def check_request(request: Request, settings: Settings) -> None:
     """Raises BadInput when the request cannot be right for its route."""
     path = request.path
     conversation = (getattr(request, "match_info", None) or {}).get("conversation_id")
-    if isinstance(conversation, str) and path.startswith("/conversations/"):
+    if isinstance(conversation, str) and path.startswith(("/conversations/", "/summaries/")):
         _check_conversation_id(conversation)
     for method, pattern, check in ROUTES:
         if request.method == method and pattern.fullmatch(path):

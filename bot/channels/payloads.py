@@ -16,6 +16,15 @@ TRIAGE_LABELS = {
 }
 
 
+SUMMARY_TYPE = "summary"
+SUMMARY_FILE_NAME = "summary-for-your-clinician.pdf"
+
+
+def is_summary(payload: Any) -> bool:
+    """The links to the summary for the clinician (bot/summary/links.py)."""
+    return isinstance(payload, Mapping) and payload.get("type") == SUMMARY_TYPE
+
+
 def is_clinical(payload: Any) -> bool:
     """True for the assistant's own payloads (bot/vocabulary.yml), not a channel-native custom message."""
     return isinstance(payload, Mapping) and payload.get("type") in CLINICAL_TYPES

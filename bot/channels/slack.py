@@ -27,20 +27,23 @@ from http import HTTPStatus
 from typing import Any, Awaitable, Callable, Dict, List, Tuple
 from urllib.parse import parse_qs
 
+import aiohttp
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from rasa.core.channels.slack import SlackBot
 from rasa.core.channels.slack import SlackInput as RasaSlackInput
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
+from slack_sdk.errors import SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.channels.guard import check_message, log_message
 from bot.channels.http_errors import json_error, read_json_object
 from bot.channels.outages import Handler, answering_outages, fail_loudly
-from bot.channels.payloads import heading, is_clinical
+from bot.channels.payloads import SUMMARY_FILE_NAME, heading, is_clinical, is_summary
 from bot.channels.senders import SLACK, conversation_id, native_id
 from bot.settings import SLACK_API_URL, Settings
+from bot.summary.service import summary_pdf
 
 logger = logging.getLogger(__name__)
 _SLACK_ID = re.compile(r"[A-Za-z0-9_.-]{1,64}")
@@ -95,6 +98,10 @@ class SlackOutput(SlackBot):
 
     async def send_response(self, recipient_id: str, message: Dict[str, Any]) -> None:
         custom = message.get("custom")
+        if is_summary(custom):
+            await self.send_text_message(recipient_id, message.get("text") or "")
+            await self.send_summary(recipient_id)
+            return
         if is_clinical(custom) and not message.get("buttons"):
             text = message.get("text") or ""
             await self._post(
@@ -107,6 +114,24 @@ class SlackOutput(SlackBot):
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         await self._post(recipient_id, text=escape(text.strip()))
+
+    async def send_summary(self, recipient_id: str) -> None:
+        """The summary's PDF, uploaded into the person's conversation (files.getUploadURLExternal,
+        the upload, files.completeUploadExternal); when it cannot be made, the links already sent stay."""
+        pdf = await summary_pdf(recipient_id)
+        if pdf is None:
+            return
+        channel = self.slack_channel or native_id(SLACK, recipient_id)
+        try:
+            await self.client.files_upload_v2(
+                channel=channel,
+                content=pdf,
+                filename=SUMMARY_FILE_NAME,
+                title="Summary for your clinician",
+                thread_ts=self.thread_id,
+            )
+        except (SlackClientError, aiohttp.ClientError, asyncio.TimeoutError) as error:
+            logger.error("the summary PDF could not be uploaded to Slack: %s", type(error).__name__)
 
     async def send_text_with_buttons(
         self, recipient_id: str, text: str, buttons: List[Dict[str, Any]], **kwargs: Any

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import hmac
+import io
 import logging
 from http import HTTPStatus
 from typing import Any, Awaitable, Callable, Dict, List
@@ -29,7 +30,7 @@ from typing import Any, Awaitable, Callable, Dict, List
 import aiohttp
 from aiogram import Bot
 from aiogram.bot.api import TelegramAPIServer
-from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from aiogram.utils.exceptions import TelegramAPIError
 from rasa.core.channels.channel import InputChannel, UserMessage
 from rasa.core.channels.telegram import TelegramInput as RasaTelegramInput
@@ -42,9 +43,10 @@ from sanic.response import HTTPResponse
 from bot.channels.guard import check_message, log_message
 from bot.channels.http_errors import json_error, read_json_object
 from bot.channels.outages import answering_outages, fail_loudly
-from bot.channels.payloads import heading, is_clinical, summary
+from bot.channels.payloads import SUMMARY_FILE_NAME, heading, is_clinical, is_summary, summary
 from bot.channels.senders import TELEGRAM, conversation_id, native_id
 from bot.settings import TELEGRAM_API_URL, Settings
+from bot.summary.service import summary_pdf
 
 logger = logging.getLogger(__name__)
 
@@ -61,8 +63,18 @@ class TelegramOutput(RasaTelegramOutput):
         Bot.__init__(self, access_token, server=TelegramAPIServer.from_base(api_url))
 
     async def send_response(self, recipient_id: str, message: Dict[str, Any]) -> None:
-        recipient_id = native_id(TELEGRAM, recipient_id)
+        conversation, recipient_id = recipient_id, native_id(TELEGRAM, recipient_id)
         custom = message.get("custom")
+        if is_summary(custom):
+            await self.send_text_message(recipient_id, message.get("text") or "")
+            pdf = await summary_pdf(conversation)
+            if pdf is not None:
+                document = InputFile(io.BytesIO(pdf), filename=SUMMARY_FILE_NAME)
+                try:
+                    await self.send_document(recipient_id, document, caption="Summary for your clinician")
+                except (TelegramAPIError, aiohttp.ClientError) as error:
+                    logger.error("the summary PDF could not be sent to Telegram: %s", type(error).__name__)
+            return
         if is_clinical(custom) and not message.get("buttons"):
             await self.send_message(recipient_id, heading(custom))
             await self.send_text_message(recipient_id, message.get("text") or "")

@@ -68,6 +68,8 @@ _MESSAGE_FIELDS = (
     "under_16",
     "pregnancy",
     "pregnancy_urgent",
+    "clinician_questions",
+    "summary_nothing_yet",
 )
 
 
@@ -277,6 +279,8 @@ def _load(directory: Path, vocabulary: Vocabulary) -> KnowledgeBase:
         under_16=messages_file.text("under_16"),
         pregnancy=messages_file.text("pregnancy"),
         pregnancy_urgent=messages_file.text("pregnancy_urgent"),
+        clinician_questions=messages_file.texts("clinician_questions"),
+        summary_nothing_yet=messages_file.text("summary_nothing_yet"),
         questions=questions,
         subject_words=questions_file.texts("subject_words"),
         question_concepts=concepts,

@@ -137,6 +137,8 @@ class KnowledgeBase:
     under_16: str = ""  # for a person who says they are under 16 (bot/who_is_asking.py)
     pregnancy: str = ""  # for a person who says they are pregnant
     pregnancy_urgent: str = ""  # pregnant, with swelling and a headache or blurred vision
+    clinician_questions: Tuple[str, ...] = ()  # the summary's questions to ask at the visit
+    summary_nothing_yet: str = ""  # the summary of a conversation with no findings yet
     #: How people may ask for each answer (bot/knowledge/data/questions.yml), by answer id.
     questions: Dict[str, Tuple[str, ...]] = field(default_factory=dict)
     #: Words that make a question one about numb feet at all (questions.yml `subject_words`).

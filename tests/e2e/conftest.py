@@ -62,8 +62,13 @@ class FakeApi:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:  # noqa: N802 - the name http.server calls
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                method = fake.method_of(urlsplit(self.path).path)
-                params = parse_body(self.headers.get("Content-Type", ""), body)
+                url = urlsplit(self.path)
+                method = fake.method_of(url.path)
+                # slack_sdk sends some methods' arguments in the query string (files.getUploadURLExternal).
+                params = {
+                    **dict(parse_qsl(url.query)),
+                    **parse_body(self.headers.get("Content-Type", ""), body),
+                }
                 with fake.changed:
                     fake.calls.append(Call(method, params, dict(self.headers)))
                     fake.changed.notify_all()
@@ -107,9 +112,12 @@ class FakeApi:
 
 
 def parse_body(content_type: str, body: bytes) -> Dict[str, Any]:
-    """JSON (slack_sdk), URL-encoded or multipart form fields (aiogram); JSON-looking fields decoded."""
+    """JSON (slack_sdk), URL-encoded or multipart form fields (aiogram); JSON-looking fields decoded.
+    Anything else (Slack's file upload) is kept as raw bytes under "content"."""
     if content_type.startswith("application/json"):
         return json.loads(body or b"{}")
+    if not content_type.startswith(("multipart/form-data", "application/x-www-form-urlencoded")):
+        return {"content": body}
     if content_type.startswith("multipart/form-data"):
         message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
             f"Content-Type: {content_type}\r\n\r\n".encode() + body
@@ -138,7 +146,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def slack_answer(method: str, params: Dict[str, Any]) -> Dict[str, Any]:
+def slack_answer(method: str, params: Dict[str, Any], base_url: str = "") -> Dict[str, Any]:
+    """Slack's Web API answers; a file upload goes to `base_url`'s /upload/file (method "file")."""
+    if method == "files.getUploadURLExternal":
+        return {"ok": True, "file_id": "F0SUMMARY", "upload_url": f"{base_url}/upload/file"}
+    if method == "files.completeUploadExternal":
+        return {"ok": True, "files": [{"id": "F0SUMMARY", "title": "Summary for your clinician"}]}
     if method == "chat.postMessage":
         ts = f"{time.time():.6f}"
         return {
@@ -156,23 +169,26 @@ def telegram_answer(method: str, params: Dict[str, Any]) -> Dict[str, Any]:
             "ok": True,
             "result": {"id": 123456789, "is_bot": True, "first_name": "Feet", "username": TELEGRAM_BOT_NAME},
         }
-    if method == "sendMessage":
+    if method in ("sendMessage", "sendDocument"):
         chat_id = int(params.get("chat_id", 0))
-        return {
-            "ok": True,
-            "result": {
-                "message_id": int(time.time() * 1000) % 2**31,
-                "date": int(time.time()),
-                "chat": {"id": chat_id, "type": "private"},
-                "text": params.get("text", ""),
-            },
+        message = {
+            "message_id": int(time.time() * 1000) % 2**31,
+            "date": int(time.time()),
+            "chat": {"id": chat_id, "type": "private"},
         }
+        if method == "sendDocument":
+            message["document"] = {"file_id": "BQACAgSummary", "file_unique_id": "summary1"}
+        else:
+            message["text"] = params.get("text", "")
+        return {"ok": True, "result": message}
     return {"ok": True, "result": True}
 
 
 @pytest.fixture(scope="session")
 def fake_slack() -> Iterator[FakeApi]:
-    fake = FakeApi(slack_answer, lambda path: path.rsplit("/", 1)[-1])
+    fake = FakeApi(
+        lambda method, params: slack_answer(method, params, fake.url), lambda path: path.rsplit("/", 1)[-1]
+    )
     fake.start()
     yield fake
     fake.stop()

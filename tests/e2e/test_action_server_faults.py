@@ -20,6 +20,7 @@ from typing import Any, Dict, Iterator, List
 
 import pytest
 
+from actions.summary import OFFER
 from bot.knowledge import load_knowledge_base
 from bot.replies import emergency_reply, technical_problem_reply
 from bot.settings import PROJECT_ROOT, Settings
@@ -108,10 +109,20 @@ def said(messages: List[Dict[str, Any]]) -> str:
 
 
 def the_emergency_reply_came(messages: List[Dict[str, Any]]) -> None:
-    [payload] = [m["custom"] for m in messages if "custom" in m]
+    """The emergency reply, then the summary's links for whoever attends (made without the action
+    server too)."""
+    offer = OFFER.split("{")[0]
+    summary = [m for m in messages if m.get("text", "").startswith(offer) or custom_type(m) == "summary"]
+    emergency = [m for m in messages if m not in summary]
+    [payload] = [m["custom"] for m in emergency if "custom" in m]
     assert payload["type"] == "emergency" and "sudden_severe_numbness" in payload["red_flags"]
     expected = emergency_reply(payload["red_flags"], load_knowledge_base())
-    assert payload == expected.payload and said(messages) == expected.text
+    assert payload == expected.payload and said(emergency) == expected.text
+    assert [custom_type(m) for m in summary] == [None, "summary"] and messages[-2:] == summary
+
+
+def custom_type(message: Dict[str, Any]) -> str | None:
+    return (message.get("custom") or {}).get("type")
 
 
 def the_problem_reply_came(messages: List[Dict[str, Any]]) -> None:

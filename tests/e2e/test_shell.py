@@ -3,6 +3,7 @@ payloads read as text, a number chooses an answer button."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Callable, List
 
 import pytest
@@ -29,13 +30,23 @@ def blocks(output: List[str]) -> List[str]:
     return "\n".join(output).split("Assistant:\n")[1:]
 
 
-def test_an_emergency_is_a_framed_heading_not_json(channels) -> None:
+def test_an_emergency_is_a_framed_heading_not_json(channels, tmp_path: Path) -> None:
     output: List[str] = []
-    assert console.run(channels.rasa_url, read=typing("I can't breathe", "quit"), write=output.append) == 0
+    talk = typing("I can't breathe", "quit")
+    assert console.run(channels.rasa_url, read=talk, write=output.append, summaries=tmp_path) == 0
     greeting, emergency = blocks(output)
     assert "not a diagnosis" in greeting
     assert "| EMERGENCY: call your local emergency number now |" in emergency
     assert "{" not in emergency and '"type"' not in emergency
+
+
+def test_the_summary_is_saved_as_a_pdf_and_its_path_printed(channels, tmp_path: Path) -> None:
+    output: List[str] = []
+    talk = typing("I can't breathe and my feet are numb", "quit")
+    console.run(channels.rasa_url, read=talk, write=output.append, summaries=tmp_path)
+    saved = list(tmp_path.glob("summary-*.pdf"))
+    assert len(saved) == 1 and saved[0].read_bytes().startswith(b"%PDF")
+    assert f"Saved the summary for your clinician: {saved[0]}" in blocks(output)[1]
 
 
 def test_a_number_chooses_an_answer_button(channels, interview_answers) -> None:

@@ -170,6 +170,21 @@ def test_an_emergency_is_a_slack_message_with_an_emergency_header(channels, fake
     assert "emergency" in emergency[0]["text"].lower()
 
 
+def test_the_summary_pdf_is_uploaded_into_the_persons_conversation(channels, fake_slack, sign_slack) -> None:
+    user = new_user()
+    send(channels, fake_slack, sign_slack, user, message_event(user, "I can't breathe and my feet are numb"))
+    done = fake_slack.wait_for(
+        lambda calls: any(
+            c.method == "files.completeUploadExternal" and c.params.get("channel_id") == f"D{user}"
+            for c in calls
+        )
+    )
+    asked = [c for c in done if c.method == "files.getUploadURLExternal"]
+    uploaded = [c.params["content"] for c in done if c.method == "file"]
+    assert any(c.params.get("filename") == "summary-for-your-clinician.pdf" for c in asked)
+    assert uploaded and all(body.startswith(b"%PDF") for body in uploaded)
+
+
 def test_the_interview_with_buttons_ends_in_an_assessment_in_blocks(
     channels, fake_slack, sign_slack, interview_answers
 ) -> None:

@@ -183,6 +183,17 @@ def test_an_emergency_starts_with_the_emergency_heading(channels, fake_telegram)
     assert channels.tracker(f"telegram:{chat}")["slots"]["triage_level"] == "emergency"
 
 
+def test_the_summary_pdf_is_sent_as_a_document(channels, fake_telegram) -> None:
+    chat = new_chat()
+    send(channels, fake_telegram, chat, text_update(chat, "I can't breathe and my feet are numb"))
+    documents = fake_telegram.matching(
+        lambda c: c.method == "sendDocument" and str(c.params.get("chat_id")) == str(chat)
+    )
+    assert len(documents) == 1
+    assert documents[0].params["document"].startswith(b"%PDF")
+    assert documents[0].params["caption"] == "Summary for your clinician"
+
+
 def test_text_goes_out_as_it_is_without_a_parse_mode(channels, fake_telegram) -> None:
     """Plain text: Telegram shows <, >, & and Markdown characters as they are, nothing to escape."""
     chat = new_chat()

@@ -8,14 +8,17 @@
  * Environment: PAGE_URL (the chat page), RASA_URL (for the HTTP API: which
  * question is being asked, whether a turn is over), REPORT_DIR (screenshots),
  * CHROMIUM (default /usr/bin/chromium). Exit code 0 when the scenario passes.
+ * axe-core (web/node_modules too) checks the pages against WCAG 2.2 A and AA.
  * tests/e2e/test_webchat.py runs each scenario under pytest.
  */
 'use strict';
 
+const fs = require('fs');
 const path = require('path');
 const { createRequire } = require('module');
 
-const { chromium } = createRequire(path.resolve(__dirname, '../../web/package.json'))('playwright-core');
+const webRequire = createRequire(path.resolve(__dirname, '../../web/package.json'));
+const { chromium } = webRequire('playwright-core');
 
 const PAGE_URL = process.env.PAGE_URL;
 const RASA_URL = process.env.RASA_URL;
@@ -27,6 +30,10 @@ const CHROMIUM_ARGS = [
 ];
 const MAX_TURNS = 10;
 const OPENING = 'My feet have been numb and tingling for a while';
+const DESKTOP = { width: 1000, height: 1100 };
+const PHONE = { width: 390, height: 844 };
+const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+const SUMMARY_SPOKEN = 'A summary for your clinician is ready: download it or print it.';
 // What the test person answers: a quick-reply title where there is one, otherwise typed words.
 const BUTTON_FOR = {
   body_part: 'Soles', laterality: 'Both feet', onset: 'Slowly', red_flag_screen: 'No', progression: 'Getting worse'
@@ -84,8 +91,14 @@ async function waitForTurn(page, turns) {
   }
 }
 
-async function openChat(browser) {
-  const context = await browser.newContext({ viewport: { width: 1000, height: 1100 } });
+/*
+ * A new browser context on the chat page, after the greeting (or the history `storageState` restores).
+ * `bypassCSP` lets axe's script in (the page's policy blocks inline scripts); the context then
+ * refuses every request that does not stay on this machine, as the policy would have.
+ */
+async function openChat(browser, { viewport = DESKTOP, isMobile = false, bypassCSP = false, storageState } = {}) {
+  const context = await browser.newContext({ viewport, isMobile, bypassCSP, storageState });
+  if (bypassCSP) await context.route((url) => url.hostname !== '127.0.0.1', (route) => route.abort());
   const page = await context.newPage();
   const problems = [];
   page.on('dialog', async (dialog) => {
@@ -100,7 +113,8 @@ async function openChat(browser) {
   });
   page.on('console', (message) => {
     // The widget's stylesheet imports a Google font; the page's policy blocks it (no request leaves).
-    if (message.type() === 'error' && !/fonts\.googleapis\.com/.test(message.text())) {
+    const said = `${message.text()} ${message.location().url || ''}`;
+    if (message.type() === 'error' && !/fonts\.googleapis\.com/.test(said)) {
       problems.push(`console error: ${message.text()}`);
     }
   });
@@ -131,14 +145,9 @@ async function screenshot(page, name) {
   console.log(`screenshot: ${file}`);
 }
 
-/* ---------------------------------------------------------------- scenarios */
-
-async function conversationSurvivesAReload(browser) {
-  const { context, page, problems } = await openChat(browser);
-  check(await page.locator('.disclaimer').isVisible(), 'no disclaimer');
-  const greeting = await botMessages(page).first().innerText();
-  check(/not a diagnosis/i.test(greeting), `no greeting with the disclaimer: ${greeting}`);
-
+/* Answers the interview (a quick reply where there is one) until the assessment card shows.
+   Returns how many quick replies it chose. */
+async function interviewToAssessment(page) {
   await say(page, OPENING);
   let clicked = 0;
   for (let turn = 0; turn < MAX_TURNS && (await page.locator('.card--assessment').count()) === 0; turn += 1) {
@@ -149,12 +158,68 @@ async function conversationSurvivesAReload(browser) {
       await choose(page, title);
       clicked += 1;
     } else {
+      check(TEXT_FOR[slot], `the test person has no answer to the question about ${slot}`);
       await say(page, TEXT_FOR[slot]);
     }
   }
+  await page.locator('.card--assessment').last().waitFor();
+  return clicked;
+}
+
+/* The last `summary` payload the assistant sent in the page's conversation, from the server's record. */
+async function summaryPayload(page) {
+  const events = (await tracker(await sessionId(page))).events;
+  const sent = events.filter((e) => e.event === 'bot' && e.data && e.data.custom && e.data.custom.type === 'summary');
+  check(sent.length > 0, 'the assistant sent no summary payload');
+  return sent[sent.length - 1].data.custom;
+}
+
+/* A summary link fetched outside the browser, so that a failure on the server's side says what it was. */
+async function fetchLink(url, what) {
+  const response = await fetch(url);
+  const body = Buffer.from(await response.arrayBuffer());
+  check(response.ok, `the ${what} link answers HTTP ${response.status}: ${body.toString('utf8', 0, 300)}\n${url}`);
+  return { headers: response.headers, body };
+}
+
+/* ---------------------------------------------------------------- axe-core */
+
+let axeSource = null;
+
+/* axe-core's WCAG 2.0/2.1/2.2 A and AA rules on the page as it is now; the page needs `bypassCSP`. */
+async function axeViolations(page) {
+  if (!(await page.evaluate(() => typeof window.axe === 'object'))) {
+    axeSource = axeSource || fs.readFileSync(webRequire.resolve('axe-core/axe.min.js'), 'utf8');
+    await page.addScriptTag({ content: axeSource });
+  }
+  return page.evaluate((tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags } })
+    .then((results) => ({
+      passes: results.passes.length,
+      violations: results.violations.map((v) => ({
+        id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.length,
+        targets: v.nodes.slice(0, 3).map((node) => node.target.join(' '))
+      }))
+    })), AXE_TAGS);
+}
+
+async function checkAxe(page, what) {
+  const { passes, violations } = await axeViolations(page);
+  console.log(`axe: ${what}: ${violations.length} violations (${passes} rules passed)`);
+  check(violations.length === 0, `axe: ${violations.length} violations on ${what}:\n${violations.map((v) =>
+    `- ${v.id} (${v.impact}): ${v.help}; ${v.nodes} element(s), e.g. ${v.targets.join(' | ')}`).join('\n')}`);
+}
+
+/* ---------------------------------------------------------------- scenarios */
+
+async function conversationSurvivesAReload(browser) {
+  const { context, page, problems } = await openChat(browser);
+  check(await page.locator('.disclaimer').isVisible(), 'no disclaimer');
+  const greeting = await botMessages(page).first().innerText();
+  check(/not a diagnosis/i.test(greeting), `no greeting with the disclaimer: ${greeting}`);
+
+  const clicked = await interviewToAssessment(page);
   check(clicked > 0, 'no quick reply was offered for the interview questions');
   const card = page.locator('.card--assessment').last();
-  await card.waitFor();
   const triage = await card.locator('.triage').innerText();
   check(/Triage level:\s*(See a clinician|Self-care)/.test(triage), `triage not in words: ${triage}`);
   check((await card.locator('.causes li').count()) > 0, 'no possible causes on the card');
@@ -304,12 +369,119 @@ async function keyboardScreenReaderAndContrast(browser) {
   await context.close();
 }
 
+async function accessibilityWithAxe(browser) {
+  const desktop = await openChat(browser, { bypassCSP: true });
+  await checkAxe(desktop.page, 'the chat page after the greeting (1000x1100)');
+  await interviewToAssessment(desktop.page);
+  const card = desktop.page.locator('.card--summary').last();
+  await card.waitFor();
+  await card.scrollIntoViewIfNeeded();
+  await checkAxe(desktop.page, 'the chat page with an assessment and its summary card (1000x1100)');
+  await screenshot(desktop.page, 'webchat-summary-card.png');
+
+  // The same conversation on a phone: the browser's copy of it, in a context with a phone's screen.
+  const phone = await openChat(browser, {
+    viewport: PHONE, isMobile: true, bypassCSP: true, storageState: await desktop.context.storageState()
+  });
+  await phone.page.locator('.card--summary').last().waitFor({ timeout: 30000 });
+  await sleep(1000);
+  await phone.page.locator('.card--summary').last().scrollIntoViewIfNeeded();
+  await checkAxe(phone.page, 'the chat page with the summary card (390x844)');
+  await screenshot(phone.page, 'webchat-summary-card-phone.png');
+
+  // The summary itself, as the person opens it from the card.
+  const payload = await summaryPayload(desktop.page);
+  await fetchLink(payload.html, 'summary page');
+  const summaryPage = await desktop.context.newPage();
+  const response = await summaryPage.goto(payload.html);
+  check(response && response.status() === 200, `the summary page: HTTP ${response && response.status()}`);
+  await checkAxe(summaryPage, 'the summary page');
+  await screenshot(summaryPage, 'summary-page.png');
+
+  const problems = desktop.problems.concat(phone.problems);
+  check(problems.length === 0, problems.join('\n'));
+  await phone.context.close();
+  await desktop.context.close();
+}
+
+/* Presses `key` until `wanted` (an element's class) has the focus; returns the classes the focus met. */
+async function tabTo(page, key, wanted, presses = 60) {
+  const met = [];
+  for (let i = 0; i < presses; i += 1) {
+    await page.keyboard.press(key);
+    const focused = await page.evaluate(() => document.activeElement.className || document.activeElement.tagName);
+    met.push(String(focused));
+    if (String(focused).split(/\s+/).includes(wanted)) return met;
+  }
+  throw new Error(`${key} from the message box never reached .${wanted}; the focus met: ${met.join(', ')}`);
+}
+
+async function summaryDownloadAndPrint(browser) {
+  const { context, page, problems } = await openChat(browser);
+  await interviewToAssessment(page);
+  const card = page.locator('.card--summary').last();
+  await card.waitFor();
+  const payload = await summaryPayload(page);
+  check(/^https?:/.test(payload.pdf) && /^https?:/.test(payload.html), `not web links: ${JSON.stringify(payload)}`);
+  check(/A summary for your clinician/.test(await card.locator('h3').innerText()), 'the card has no heading');
+  const shown = (await page.locator('#chat').innerText());
+  check(!shown.includes(payload.pdf) && !shown.includes(payload.html) && !shown.includes('/summaries/'),
+    'the summary links are shown as text');
+  const download = card.locator('a.summary__download');
+  check((await download.getAttribute('href')) === payload.pdf, 'the download link is not the PDF link');
+  check((await download.getAttribute('download')) !== null, 'the download link has no download attribute');
+  check((await download.innerText()).trim() === 'Download a summary for your clinician (PDF)',
+    `the download link says: ${await download.innerText()}`);
+
+  // The keyboard reaches both, from the message box, with a visible focus ring.
+  await page.locator('.rw-new-message').focus();
+  await tabTo(page, 'Tab', 'summary__download');
+  const ring = await page.evaluate(() => {
+    const style = getComputedStyle(document.activeElement);
+    return { style: style.outlineStyle, width: parseFloat(style.outlineWidth) };
+  });
+  check(ring.style !== 'none' && ring.width >= 2, `no visible focus on the download link: ${JSON.stringify(ring)}`);
+  await tabTo(page, 'Tab', 'summary__print', 1);
+  check(await page.evaluate(() => document.activeElement.tagName === 'BUTTON'
+    && document.activeElement.textContent === 'Print'), 'the Print control is not a button saying Print');
+
+  // Screen readers hear that the summary is there, not its addresses.
+  const announced = await page.locator('#announcer p').allInnerTexts();
+  check(announced.includes(SUMMARY_SPOKEN), `the summary was not announced: ${JSON.stringify(announced)}`);
+  check(!announced.some((t) => /https?:|summaries\//.test(t)), `a link was read out: ${JSON.stringify(announced)}`);
+
+  // The link downloads the PDF, and the chat stays where it is. The link is on another origin, where
+  // browsers ignore `download`: the server's `Content-Disposition: attachment` makes it a download.
+  const served = await fetchLink(payload.pdf, 'PDF');
+  const disposition = served.headers.get('content-disposition') || '';
+  check(/^attachment/i.test(disposition), `the PDF is not served as an attachment: "${disposition}"`);
+  const [file] = await Promise.all([page.waitForEvent('download', { timeout: 60000 }), download.click()]);
+  const saved = await file.path();
+  const head = fs.readFileSync(saved).subarray(0, 5).toString('latin1');
+  check(head.startsWith('%PDF'), `the download is not a PDF: ${JSON.stringify(head)}`);
+  console.log(`downloaded: ${file.suggestedFilename()} (${fs.statSync(saved).size} bytes)`);
+  check(page.url() === PAGE_URL, `the chat page went away: ${page.url()}`);
+
+  // Print opens the summary page in a new tab, which prints itself (#print), with no way back to the chat.
+  const [popup] = await Promise.all([context.waitForEvent('page', { timeout: 30000 }),
+    card.locator('button.summary__print').click()]);
+  await popup.waitForLoadState('domcontentloaded');
+  check(popup.url() === `${payload.html}#print`, `the Print button opened ${popup.url()}`);
+  check(await popup.evaluate(() => window.opener === null), 'the summary page can reach the chat page (opener)');
+  check(/Summary for your clinician/.test(await popup.title()), `not the summary page: ${await popup.title()}`);
+
+  check(problems.length === 0, problems.join('\n'));
+  await context.close();
+}
+
 const SCENARIOS = {
   conversation_survives_a_reload: conversationSurvivesAReload,
   clearing_the_chat_leaves_no_copy: clearingTheChatLeavesNoCopy,
   emergency_is_a_red_notice: emergencyIsARedNotice,
   html_is_shown_as_text: htmlIsShownAsText,
-  keyboard_screen_reader_and_contrast: keyboardScreenReaderAndContrast
+  keyboard_screen_reader_and_contrast: keyboardScreenReaderAndContrast,
+  accessibility_with_axe: accessibilityWithAxe,
+  summary_download_and_print: summaryDownloadAndPrint
 };
 
 async function main() {

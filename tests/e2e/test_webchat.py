@@ -26,6 +26,8 @@ SCENARIOS = [
     "emergency_is_a_red_notice",
     "html_is_shown_as_text",
     "keyboard_screen_reader_and_contrast",
+    "accessibility_with_axe",
+    "summary_download_and_print",
 ]
 
 
@@ -34,9 +36,8 @@ def test_webchat(channels, scenario: str) -> None:
     node = shutil.which("node")
     assert node, "node is not installed"
     assert CHROMIUM.exists(), "Debian's chromium is missing: `make setup` installs it"
-    assert (PROJECT_ROOT / "web" / "node_modules" / "playwright-core").is_dir(), (
-        "run `make setup` (npm ci in web/)"
-    )
+    for package in ("playwright-core", "axe-core"):
+        assert (PROJECT_ROOT / "web" / "node_modules" / package).is_dir(), "run `make setup` (npm ci in web/)"
     REPORTS.mkdir(exist_ok=True)
     env = dict(
         os.environ,

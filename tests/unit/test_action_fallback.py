@@ -103,9 +103,10 @@ def texts(events: List[Event]) -> List[str]:
 def test_the_emergency_reply_and_its_slots_are_made_without_the_action_server() -> None:
     events = answer(Failing("action_emergency"), tracker(sudden_numbness()))
     expected = emergency_reply(["sudden_severe_numbness"], load_knowledge_base())
-    [reply] = [event for event in events if isinstance(event, BotUttered)]
+    [reply, summary] = [event for event in events if isinstance(event, BotUttered)]
     assert reply.text == expected.text
     assert reply.data["custom"] == expected.payload
+    assert summary.data["custom"]["type"] == "summary"  # the links for whoever attends, too
     assert SlotSet("triage_level", "emergency") in events
     assert SlotSet("red_flags", ["sudden_severe_numbness"]) in events
 

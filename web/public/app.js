@@ -1,8 +1,8 @@
 /*
  * The chat page: mounts the rasa-webchat widget on Rasa's socket.io channel and
  * adds what the widget lacks. Structured replies (an emergency notice, an
- * assessment) render as cards; buttons work from the keyboard; new assistant
- * messages are announced to screen readers once. Everything a person or the
+ * assessment, the summary for the clinician) render as cards; buttons work from
+ * the keyboard; new assistant messages are announced to screen readers once. Everything a person or the
  * assistant wrote is put on the page as text, never as HTML.
  */
 (function () {
@@ -83,12 +83,79 @@
         : null);
   }
 
+  /* ---- the summary for the clinician: a PDF to download, a page to print ---- */
+
+  var SUMMARY_SPOKEN = 'A summary for your clinician is ready: download it or print it.';
+
+  // Only an absolute http(s) address becomes a link or a window.
+  function webLink(value) {
+    if (typeof value !== 'string') return null;
+    var url;
+    try {
+      url = new URL(value);
+    } catch (error) {
+      return null;
+    }
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : null;
+  }
+
+  // The payload's two links, or null when it is not a summary with both of them usable.
+  function summaryLinks(payload) {
+    if (!payload || payload.type !== 'summary') return null;
+    var pdf = webLink(payload.pdf);
+    var html = webLink(payload.html);
+    return pdf && html ? { pdf: pdf, html: html } : null;
+  }
+
+  // "4 December 2026 at 10:30 CET", in the person's language and time zone; null when unreadable.
+  function readableTime(iso) {
+    var when = typeof iso === 'string' ? new Date(iso) : null;
+    if (!when || isNaN(when.getTime())) return null;
+    try {
+      return when.toLocaleString(undefined, {
+        year: 'numeric', month: 'long', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZoneName: 'short'
+      });
+    } catch (error) {
+      return when.toString();
+    }
+  }
+
+  // The summary page prints itself when opened with #print.
+  function printable(html) {
+    var url = new URL(html);
+    url.hash = 'print';
+    return url.href;
+  }
+
+  function SummaryCard(props) {
+    var links = props.links;
+    var until = readableTime(props.payload.expires);
+    return h('article', { className: 'card card--summary', 'aria-label': 'Summary for your clinician' },
+      h('h3', { className: 'card__heading summary__heading' }, 'A summary for your clinician'),
+      h('p', { className: 'card__text' },
+        'A page with what you told me, to show a doctor or nurse. ',
+        until
+          ? h(React.Fragment, null, 'The links work until ',
+            h('time', { dateTime: props.payload.expires }, until), '.')
+          : 'The links work for a limited time.'),
+      h('p', { className: 'summary__actions' },
+        h('a', { className: 'summary__download', href: links.pdf, download: true },
+          'Download a summary for your clinician (PDF)'),
+        ' ',
+        h('button', {
+          type: 'button',
+          className: 'summary__print',
+          onClick: function () { window.open(printable(links.html), '_blank', 'noopener'); }
+        }, 'Print')));
+  }
+
   /* The widget hands every message it does not know (ours carry `custom`) to this component. */
   function AssistantCard(props) {
     var payload = props.custom || {};
     var card;
     if (payload.type === 'emergency') card = h(EmergencyCard, { payload: payload, text: props.text });
     else if (payload.type === 'assessment') card = h(AssessmentCard, { payload: payload, text: props.text });
+    else if (summaryLinks(payload)) card = h(SummaryCard, { payload: payload, links: summaryLinks(payload) });
     else card = h('div', { className: 'card' }, h(Paragraphs, { text: props.text }));
     return h('div', { className: 'rw-response card-wrapper' }, card);
   }
@@ -108,6 +175,7 @@
         (names.length ? ' Possible causes: ' + names.join(', ') + '.' : '') +
         ' The details are in the card.';
     }
+    if (summaryLinks(payload)) return SUMMARY_SPOKEN;  // the card holds the links: no address read out
     var text = typeof message.text === 'string' ? message.text : '';
     var replies = message.quick_replies || message.buttons || [];
     if (replies.length) {

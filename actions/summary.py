@@ -1,0 +1,36 @@
+"""The summary to show a clinician: its links, after every assessment or emergency and when asked."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.settings import Settings
+from bot.summary.links import summary_links
+
+OFFER = (
+    "Here is a summary of what you told me, to show a doctor or nurse: {pdf} (a printable page: {html}). "
+    "Anyone with these links can open it until {expires_text} UTC, so share them only with the people "
+    "you choose."
+)
+
+
+def send_summary(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    """A message with the `summary` payload of the shared spec and its links in words."""
+    payload = summary_links(Settings.from_env()).payload(tracker.sender_id)
+    expires_text = payload["expires"].replace("T", " ")[:16]
+    dispatcher.utter_message(text=OFFER.format(expires_text=expires_text, **payload), json_message=payload)
+
+
+class ActionGiveSummary(Action):
+    def name(self) -> str:
+        return "action_give_summary"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[EventType]:
+        send_summary(dispatcher, tracker)
+        return []
