@@ -43,9 +43,10 @@ def course(tracker: Dict[str, Any]) -> List[Tuple[Any, ...]]:
         elif kind == "action":
             steps.append((kind, event["name"]))
         elif kind == "bot":
-            steps.append(
-                (kind, (event.get("metadata") or {}).get("utter_action"), event["data"].get("custom"))
-            )
+            custom = event["data"].get("custom")
+            if isinstance(custom, dict) and custom.get("type") == "summary":
+                custom = sorted(custom)  # its links name the conversation and the time: their keys only
+            steps.append((kind, (event.get("metadata") or {}).get("utter_action"), custom))
         elif kind in ("slot", "active_loop"):
             steps.append((kind, event["name"], event.get("value")))
     return steps
