@@ -70,12 +70,17 @@ def failure_of(error: BaseException) -> str | None:
         return "no answer in time"
     if isinstance(error, jsonschema.ValidationError):
         return "invalid answer"
+    if not isinstance(error, RasaException):
+        return None
+    # RemoteAction.run raises a RasaException only when the action server did not run the action.
     cause = error.__cause__ or error.__context__
-    if isinstance(error, RasaException) and isinstance(cause, ClientResponseError):
+    if isinstance(cause, ClientResponseError):
         return f"HTTP {cause.status}"
-    if isinstance(error, RasaException) and isinstance(cause, aiohttp.ClientError):
+    if isinstance(cause, aiohttp.ClientError):
         return type(cause).__name__
-    return None
+    # Its cause is lost when the failure comes while the turn's task is being cancelled (the client's
+    # connection was cut): the re-raise inside asyncio.wait_for makes the cancellation its context.
+    return f"not run ({type(cause).__name__ if cause else 'no cause'})"
 
 
 def limiting(run: RunAction, timeout: float) -> RunAction:

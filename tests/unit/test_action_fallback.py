@@ -29,6 +29,7 @@ from rasa.shared.core.events import (
     UserUttered,
 )
 from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.exceptions import RasaException
 from rasa.utils.endpoints import EndpointConfig
 
 from bot.graph.action_fallback import (
@@ -259,6 +260,23 @@ def test_a_form_rejection_is_not_a_failure() -> None:
 
     with pytest.raises(ActionExecutionRejection):
         asyncio.run(with_action_server(rejecting, timeout=5))
+
+
+def test_a_failure_while_the_turn_is_cancelled_is_still_a_failure() -> None:
+    """Seen in make chaos: nginx died, cutting both the person's request and the form's validation call.
+    The connection error surfaced with the cancellation as its context; it passed through, Rasa dropped
+    the form's events and gave an assessment after the first message."""
+
+    async def cut_off(*_args: Any) -> List[Event]:
+        try:
+            raise asyncio.CancelledError
+        except asyncio.CancelledError:
+            raise RasaException("Failed to execute custom action 'validate_symptom_form'.")  # noqa: B904 - as Rasa raises it
+
+    run = limiting(cut_off, timeout=5)
+    action = RemoteAction("validate_symptom_form", EndpointConfig("http://127.0.0.1:1/webhook"))
+    with pytest.raises(ActionServerUnavailable, match="not run"):
+        asyncio.run(run(action, CollectingOutputChannel(), NLG, tracker(), DOMAIN))
 
 
 def test_a_normal_answer_is_returned_as_ever() -> None:
