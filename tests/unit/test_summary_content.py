@@ -5,20 +5,9 @@ from __future__ import annotations
 
 from typing import Dict
 
-import pytest
-from summary_conversations import DIABETIC, DIABETIC_SLOTS, EMERGENCY, summary_of
+from summary_conversations import summary_of
 
 from bot.summary.content import NO, NOT_ASKED, YES, Summary
-
-
-@pytest.fixture(scope="module")
-def diabetic() -> Summary:
-    return summary_of(DIABETIC, DIABETIC_SLOTS)
-
-
-@pytest.fixture(scope="module")
-def emergency() -> Summary:
-    return summary_of(EMERGENCY)
 
 
 def screen(summary: Summary) -> Dict[str, str]:

@@ -16,7 +16,6 @@ from typing import Dict, List, Tuple
 
 import pytest
 from pypdf import PdfReader
-from summary_conversations import DIABETIC, DIABETIC_SLOTS, EMERGENCY, summary_of
 
 from bot.summary.content import Item, Summary
 from bot.summary.html import PAGE_POLICY, PRINT_SCRIPT, render_html
@@ -126,21 +125,6 @@ def _in_order(text: str, *parts: str) -> bool:
             return False
         at += len(part)
     return True
-
-
-@pytest.fixture(scope="module")
-def diabetic() -> Summary:
-    return summary_of(DIABETIC, DIABETIC_SLOTS)
-
-
-@pytest.fixture(scope="module")
-def emergency() -> Summary:
-    return summary_of(EMERGENCY)
-
-
-@pytest.fixture(scope="module")
-def empty() -> Summary:
-    return summary_of(())
 
 
 @pytest.fixture(scope="module")

@@ -5,9 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any, Dict, List, Sequence
 
-import pytest
 from fhir.resources.bundle import Bundle
-from summary_conversations import DIABETIC, DIABETIC_SLOTS, EMERGENCY, summary_of
 
 from bot.summary.content import Item, Summary
 from bot.summary.fhir import fhir_bundle
@@ -15,21 +13,6 @@ from bot.summary.fhir import fhir_bundle
 Json = Dict[str, Any]
 CONVERSATION = "telegram:123456789"
 YES, NO = "LA33-6", "LA32-8"  # LOINC's answers
-
-
-@pytest.fixture(scope="module")
-def diabetic() -> Summary:
-    return summary_of(DIABETIC, DIABETIC_SLOTS)
-
-
-@pytest.fixture(scope="module")
-def emergency() -> Summary:
-    return summary_of(EMERGENCY)
-
-
-@pytest.fixture(scope="module")
-def empty() -> Summary:
-    return summary_of(())
 
 
 def resources(bundle: Json, kind: str) -> List[Json]:
