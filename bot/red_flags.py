@@ -29,6 +29,8 @@ SELF_REPORTED = red_flag_patterns.SELF_REPORTED
 SUDDEN = ("onset", "sudden")
 #: A start told as recent ("this morning", "an hour ago"), in the same message as the part it times.
 RECENT = (RED_FLAG, red_flag_patterns.RECENT_START)
+OLD_STROKE = (RED_FLAG, red_flag_patterns.OLD_STROKE)
+STROKE = "stroke_signs"
 #: The red flags the lexicon also finds as a symptom value of the public vocabulary.
 SYMPTOM_FLAGS = ("breathing_difficulty", "bladder_control_loss")
 #: Red flags that a "mild" said with them ("a little winded") takes back, and the words that do
@@ -90,15 +92,21 @@ def detect(findings: Findings) -> List[str]:
         if (f.entity, f.value) == ("severity", "mild") and f.text.lower() in MILD_WORDS
     }
     # "A bit out of breath on the stairs": breathing said to be only a little hard is no emergency.
+    recent = _recent_turns(now)
+    # "Since my stroke in 2008 my left arm doesn't work": what an earlier stroke left, unless told as new.
+    old_stroke = now.turns_with(*OLD_STROKE) - recent - now.turns_with(*SUDDEN)
     found: Set[str] = {
-        f.value for f in now.all if f.entity == RED_FLAG and not (f.value in MILD_ALLOWED and f.turn in mild)
+        f.value
+        for f in now.all
+        if f.entity == RED_FLAG
+        and not (f.value in MILD_ALLOWED and f.turn in mild)
+        and not (f.value == STROKE and f.turn in old_stroke)
     }
     found |= {
         flag
         for flag in SYMPTOM_FLAGS
         if now.turns_with("symptom", flag) - (mild if flag in MILD_ALLOWED else set())
     }
-    recent = _recent_turns(now)
     severe = flag_parts().get("sudden_severe_numbness")
     # Said together ("it suddenly went completely numb"): "completely" or "at all"
     # said later of something else ("it's completely gone now") is not the same.

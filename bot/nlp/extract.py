@@ -370,11 +370,12 @@ def _lexicon_words(nlp: Language, lexicon: Lexicon) -> Iterable[str]:
 
 def _negated(span: Span, signs: Sequence[Span]) -> bool:
     """ConText's negation, but for a negation inside a warning sign's words ("can't" in "I can't
-    walk and my feet are numb"), which says how the sign is, not that something else is absent."""
+    walk and my feet are numb", "not" in "I'm not making sense"), which says how the sign is, not
+    that something is absent: it negates neither that sign nor anything else."""
     if not span._.is_negated:
         return False
     negations = [m for m in span._.modifiers if m.category == "NEGATED_EXISTENCE"]
-    inside = [(sign.start, sign.end) for sign in signs if (sign.start, sign.end) != (span.start, span.end)]
+    inside = [(sign.start, sign.end) for sign in signs]
     return not negations or any(
         not any(start <= m.modifier_span[0] and m.modifier_span[1] <= end for start, end in inside)
         for m in negations
@@ -425,8 +426,20 @@ def _carry_someone_else(doc: Doc, entities: List[Dict[str, Any]]) -> None:
 def _said_as_i(span: Span) -> bool:
     """A finding whose own words have the person as subject ("today I can't move") is theirs, even
     in a sentence that named someone else before ("walking with my son"): ConText's "I" inside the
-    finding cannot end the other person's scope, as a modifier never judges a finding it overlaps."""
-    return any(token.lower_ in ("i", "i'm", "im", "i've", "ive") for token in span)
+    finding cannot end the other person's scope, as a modifier never judges a finding it overlaps.
+    So is one whose words name the person's own part ("my wife noticed slurring in my voice"), unless
+    "my" is the other person's ("my dad's legs gave way")."""
+    if any(token.lower_ in ("i", "i'm", "im", "i've", "ive", "me", "myself") for token in span):
+        return True
+    others = {
+        index
+        for modifier in span._.modifiers
+        if modifier.category == "FAMILY"
+        for index in range(*modifier.modifier_span)
+    }
+    return any(
+        token.lower_ == "my" and token.i + 1 < span.end and token.i + 1 not in others for token in span
+    )
 
 
 def _blocked(candidate: _Candidate, blockers: Sequence[Span]) -> bool:

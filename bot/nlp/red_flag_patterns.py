@@ -30,8 +30,10 @@ ENTITY = "red_flag"
 SELF_REPORTED = "self_reported_emergency"
 #: The value of a start told as recent ("this morning", "an hour ago"): the timing two flags need.
 RECENT_START = "recent_start"
+#: The value of an earlier stroke ("since my stroke in 2008"): its signs, told without a new start, are old.
+OLD_STROKE = "old_stroke"
 #: Top-level blocks of the data file recognised like a red flag, without a vocabulary id.
-EXTRA_BLOCKS = (RECENT_START, SELF_REPORTED)
+EXTRA_BLOCKS = (RECENT_START, SELF_REPORTED, OLD_STROKE)
 DEFAULT_GAP = 3
 #: Words a gap never crosses: the end of a sentence, or a clause that turns the meaning
 #: (a rule with `stops: sentence` crosses the latter: "I need to pee but nothing comes").
@@ -68,6 +70,16 @@ _IRREGULAR: Dict[str, Tuple[str, ...]] = {
     "foot": ("feet",),
     "wet": ("wet", "wetted", "wetting"),
     "lead": ("led",),
+    "forget": ("forgot", "forgotten"),
+    "begin": ("began", "begun"),
+    "become": ("became",),
+    "shake": ("shook", "shaken"),
+    "sink": ("sank", "sunk"),
+    "swell": ("swollen",),
+    "hit": ("hit",),
+    "let": ("let",),
+    "break": ("broke", "broken"),
+    "tell": ("told",),
 }
 _VOWELS = "aeiou"
 

@@ -19,7 +19,7 @@ from bot.conversation import turns_from_events
 from bot.findings import Finding, Findings
 from bot.interview import CLEARED, UNSURE, unsure_flags
 from bot.knowledge import KnowledgeBase
-from bot.nlp.red_flag_patterns import RECENT_START, SELF_REPORTED
+from bot.nlp.red_flag_patterns import OLD_STROKE, RECENT_START, SELF_REPORTED
 from bot.reasoning import Assessment, assess
 from bot.replies import MAX_CAUSES, next_steps
 from bot.who_is_asking import who_is_asking
@@ -39,7 +39,11 @@ ENTITY_LABELS = {
     "cause": "Named by the person",
 }
 #: Labels of what the NLP marks beside the warning signs, which are not signs by themselves.
-MARKER_LABELS = {RECENT_START: "Timing", SELF_REPORTED: "Said it is an emergency"}
+MARKER_LABELS = {
+    RECENT_START: "Timing",
+    SELF_REPORTED: "Said it is an emergency",
+    OLD_STROKE: "Earlier stroke",
+}
 NOT_TOLD = "not told"
 #: The presenting complaint: label, the entity it is read from.
 COMPLAINT = (

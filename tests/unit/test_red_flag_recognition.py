@@ -69,6 +69,19 @@ def test_every_red_flag_has_one_record_with_rules_and_texts() -> None:
         ("I woke up and couldn't feel my legs at all", "sudden_severe_numbness"),
         ("one side of my face has dropped and my speech is all muddled", "stroke_signs"),
         ("I think I'm having a stroke, my foot went numb", "stroke_signs"),
+        # Someone else who sees it, or whom the person speaks to: the finding is still the person's.
+        ("my husband noticed a droop in my face at breakfast", "stroke_signs"),
+        ("when I rang my sister to say hello the words wouldn't come", "stroke_signs"),
+        ("I told my wife I can't catch my breath", "breathing_difficulty"),
+        # A negation inside the sign's own words says how it is ("not making sense").
+        ("my son says I'm not making any sense when I speak", "stroke_signs"),
+        # "If" after not knowing is "whether"; urine that "came out" is now, not a past that passed.
+        ("since yesterday I can't tell if I need the toilet and it's hard to start", "bladder_control_loss"),
+        ("I tried to pee and hardly anything came out, my bladder feels full", "bladder_control_loss"),
+        # "A little" said of something else does not make the breathing trouble mild.
+        ("I'm wheezing and breathless, the inhaler only helps a little", "breathing_difficulty"),
+        # An earlier stroke does not hide a new one.
+        ("since my stroke in 2015 my hand is weak, but today my face suddenly drooped", "stroke_signs"),
     ],
 )
 def test_a_red_flag_is_found_by_meaning(extractor: ClinicalExtractor, message: str, flag: str) -> None:
@@ -85,6 +98,9 @@ def test_a_red_flag_is_found_by_meaning(extractor: ClinicalExtractor, message: s
         "what are the signs of a stroke?",
         "my legs have slowly got weaker over the last two years",
         "my feet have been numb for months, no weakness and my bladder is fine",
+        "I called my dad because he can't breathe properly",
+        "since my stroke in 2015 my left arm doesn't work well and my speech is slow",
+        "how do I tell if I'm short of breath or just unfit?",
     ],
 )
 def test_a_near_miss_is_no_emergency(extractor: ClinicalExtractor, message: str) -> None:
