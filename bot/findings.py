@@ -77,9 +77,12 @@ _FIRST_PERSON = re.compile(r"\b(?:i|i'm|im|i've|ive|i'd|me|my|mine|myself|this)\
 #: A message worded as a question from its first word ("can numb feet cause incontinence?"); "can't
 #: breathe, what now?" is not one.
 _QUESTION = re.compile(
-    r"^\W*(?:what|why|how|can|could|does|do|did|is|are|should|when|which|who|will|would|may|might)(?![\w'])",
+    r"^\W*(?:(?:with|for|in|as|after|regarding|about|re)\b[^,?.!]{1,30},\s*)?"  # "with MS, what's ..."
+    r"(?:what|why|how|can|could|does|do|did|is|are|should|when|which|who|will|would|may|might)(?:'s)?(?![\w'])",
     re.IGNORECASE,
 )
+#: The asker asking ("can anyone tell me what counts as breathlessness?"), not speaking of themselves.
+_ASKER = re.compile(r"\b(?:tell|explain to|help|show|remind|let) me\b", re.IGNORECASE)
 
 
 def general_question(turn: Turn) -> bool:
@@ -88,7 +91,7 @@ def general_question(turn: Turn) -> bool:
     have. "My feet are numb, could diabetes cause it?" and "is this a stroke?" speak of them."""
     text = turn.text.replace("\u2019", "'")
     asks = turn.intent in QUESTION_INTENTS or ("?" in text and bool(_QUESTION.match(text)))
-    return asks and not _FIRST_PERSON.search(text)
+    return asks and not _FIRST_PERSON.search(_ASKER.sub("", text))
 
 
 def finding_from_entity(text: str, entity: Mapping[str, Any], turn: int = 0) -> Finding | None:

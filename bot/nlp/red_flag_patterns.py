@@ -39,6 +39,9 @@ DEFAULT_GAP = 3
 #: (a rule with `stops: sentence` crosses the latter: "I need to pee but nothing comes").
 SENTENCE_STOPS = (".", "!", "?", ";")
 GAP_STOPS = (*SENTENCE_STOPS, "but", "although", "though", "however", "except")
+#: Nor does a gap hold a negation: a negation inside a sign is one of its words ("I'm not making
+#: sense"), and negates nothing; one between its words ("breathing easily, not wheezing") is ConText's.
+GAP_NEGATIONS = ("not", "no", "never", "nor", "neither")
 
 _IRREGULAR: Dict[str, Tuple[str, ...]] = {
     "be": ("am", "is", "are", "was", "were", "been", "being", "'m", "'re", "'s", "m", "re"),
@@ -134,7 +137,7 @@ class Rule:
     def patterns(self) -> List[List[Dict[str, Any]]]:
         """The spaCy token patterns of this rule: one per choice of optional elements and of
         multi-word alternatives."""
-        gap_token = {"NORM": {"NOT_IN": list(self.stops)}, "IS_SENT_START": False, "OP": "?"}
+        gap_token = {"NORM": {"NOT_IN": [*self.stops, *GAP_NEGATIONS]}, "IS_SENT_START": False, "OP": "?"}
         patterns = []
         for kept in itertools.product(*[(True, False) if opt else (True,) for opt in self.optional]):
             indexes = [i for i, keep in enumerate(kept) if keep]

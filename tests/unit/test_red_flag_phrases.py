@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 REPORT_FILE = ROOT / "reports" / "red_flag_phrases.json"
 TARGET = {"recall": 1.0, "precision": 0.95}
 #: What the test half reached (reports/red_flag_phrases.json); never lower these to pass.
-GATE = {"recall": 0.81, "precision": 0.88}
+GATE = {"recall": 0.85, "precision": 0.90}
 MIN_POSITIVES_PER_FLAG = 60
 MIN_NEAR_MISSES = 300
 

@@ -80,6 +80,15 @@ def test_every_red_flag_has_one_record_with_rules_and_texts() -> None:
         ("I tried to pee and hardly anything came out, my bladder feels full", "bladder_control_loss"),
         # "A little" said of something else does not make the breathing trouble mild.
         ("I'm wheezing and breathless, the inhaler only helps a little", "breathing_difficulty"),
+        # "I went down" is a fall and "the way back in" no past; numbness that "has gone up my leg" spread.
+        ("an hour ago I went down on the kitchen floor, there's no strength in my legs", "rapid_weakness"),
+        ("on the way back in from the garden my legs just gave way under me", "rapid_weakness"),
+        ("within minutes the numbness has gone all the way up my leg", "sudden_severe_numbness"),
+        ("I woke up, tried to lift my legs and nothing happens, I can't stand", "rapid_weakness"),
+        # One side that will not do what it is told, speech that will not come, an eye gone dark.
+        ("my right arm and leg won't do anything I ask since I woke up", "stroke_signs"),
+        ("I opened my mouth to answer and only a grunt came out", "stroke_signs"),
+        ("the sight in my left eye suddenly went grey like a curtain", "stroke_signs"),
         # An earlier stroke does not hide a new one.
         ("since my stroke in 2015 my hand is weak, but today my face suddenly drooped", "stroke_signs"),
     ],
@@ -101,6 +110,10 @@ def test_a_red_flag_is_found_by_meaning(extractor: ClinicalExtractor, message: s
         "I called my dad because he can't breathe properly",
         "since my stroke in 2015 my left arm doesn't work well and my speech is slow",
         "how do I tell if I'm short of breath or just unfit?",
+        "I'm breathing easily, not wheezing at all, just numb toes",
+        "what's the difference between urinary retention and incontinence?",
+        "can someone tell me what counts as being short of breath?",
+        "my 7-year-old woke up and can't stand on his legs",
     ],
 )
 def test_a_near_miss_is_no_emergency(extractor: ClinicalExtractor, message: str) -> None:
