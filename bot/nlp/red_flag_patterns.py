@@ -164,12 +164,16 @@ class Rule:
 class RedFlagMatcher:
     """The rules of a Recognition as spaCy Matchers, one per rule, each tried only on a message that
     holds a word of every element it needs: a message is matched against a handful of rules, not
-    against thousands of patterns."""
+    against thousands of patterns.
 
-    def __init__(self, vocab: Vocab, recognition: Recognition) -> None:
+    spaCy checks each pattern against its schema as it is added, which took about 7 of the 12 seconds
+    of building the extractor, at every training and every server start. The patterns are generated
+    here, from a fixed grammar; a unit test builds them with the check on (`validate=True`)."""
+
+    def __init__(self, vocab: Vocab, recognition: Recognition, validate: bool = False) -> None:
         self._rules: List[Tuple[Rule, Matcher, List[FrozenSet[str]]]] = []
         for index, rule in enumerate(recognition.rules):
-            matcher = Matcher(vocab)
+            matcher = Matcher(vocab, validate=validate)
             matcher.add(f"{rule.flag}:{index}", rule.patterns())
             self._rules.append((rule, matcher, rule.required_words()))
 

@@ -8,12 +8,13 @@ from pathlib import Path
 from typing import List
 
 import pytest
+import spacy
 
 from bot import interview, red_flags, warning_signs
 from bot.findings import Findings, Turn
 from bot.knowledge import load_knowledge_base
 from bot.nlp.extract import ClinicalExtractor
-from bot.nlp.red_flag_patterns import inflections, load_recognition
+from bot.nlp.red_flag_patterns import RedFlagMatcher, inflections, load_recognition
 from bot.reasoning import assess
 from bot.replies import assessment_reply
 from bot.vocabulary import load_vocabulary
@@ -41,6 +42,11 @@ def test_every_form_of_a_lemma_counts() -> None:
     assert {"lose", "loses", "losing", "lost"} <= inflections("lose")
     assert {"slurred", "slurring"} <= inflections("slur")
     assert {"feet"} <= inflections("foot") and {"could", "ca"} <= inflections("can")
+
+
+def test_every_generated_pattern_passes_spacys_schema_check() -> None:
+    """The server builds the matchers without spaCy's pattern check, for speed; this is that check."""
+    RedFlagMatcher(spacy.blank("en").vocab, load_recognition(), validate=True)
 
 
 def test_every_red_flag_has_one_record_with_rules_and_texts() -> None:
