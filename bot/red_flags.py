@@ -29,6 +29,7 @@ SELF_REPORTED = red_flag_patterns.SELF_REPORTED
 SUDDEN = ("onset", "sudden")
 #: A start told as recent ("this morning", "an hour ago"), in the same message as the part it times.
 RECENT = (RED_FLAG, red_flag_patterns.RECENT_START)
+#: An earlier stroke named ("since my stroke in 2008"), and the flag whose signs it may have left.
 OLD_STROKE = (RED_FLAG, red_flag_patterns.OLD_STROKE)
 STROKE = "stroke_signs"
 #: The red flags the lexicon also finds as a symptom value of the public vocabulary.
@@ -91,10 +92,10 @@ def detect(findings: Findings) -> List[str]:
         for f in now.all
         if (f.entity, f.value) == ("severity", "mild") and f.text.lower() in MILD_WORDS
     }
-    # "A bit out of breath on the stairs": breathing said to be only a little hard is no emergency.
     recent = _recent_turns(now)
     # "Since my stroke in 2008 my left arm doesn't work": what an earlier stroke left, unless told as new.
     old_stroke = now.turns_with(*OLD_STROKE) - recent - now.turns_with(*SUDDEN)
+    # "A bit out of breath on the stairs": breathing said to be only a little hard is no emergency.
     found: Set[str] = {
         f.value
         for f in now.all
