@@ -117,6 +117,8 @@ def test_a_red_flag_is_found_by_meaning(extractor: ClinicalExtractor, message: s
         "since my stroke in 2015 my left arm doesn't work well and my speech is slow",
         "how do I tell if I'm short of breath or just unfit?",
         "I'm breathing easily, not wheezing at all, just numb toes",
+        "the weakness came on over months; no breathing or bladder problems",
+        "no bladder control problems and no trouble breathing, only numb toes",
         "what's the difference between urinary retention and incontinence?",
         "can someone tell me what counts as being short of breath?",
         "my 7-year-old woke up and can't stand on his legs",
