@@ -427,7 +427,7 @@ def _said_as_i(span: Span) -> bool:
     """A finding whose own words have the person as subject ("today I can't move") is theirs, even
     in a sentence that named someone else before ("walking with my son"): ConText's "I" inside the
     finding cannot end the other person's scope, as a modifier never judges a finding it overlaps.
-    So is one whose words name the person's own part ("my wife noticed slurring in my voice"), unless
+    So is one whose words name the person's own part ("my husband saw a droop in my face"), unless
     "my" is the other person's ("my dad's legs gave way")."""
     if any(token.lower_ in ("i", "i'm", "im", "i've", "ive", "me", "myself") for token in span):
         return True

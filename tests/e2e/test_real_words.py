@@ -32,7 +32,8 @@ NOT_SURE = "I'm not sure"
 MAX_TURNS = 16
 TARGET = {"emergency_recall": 1.0, "strict_safety": 0.95, "cause_top3": 0.85}
 #: What the test half reached (reports/real_words.json); never lower these to pass.
-GATE = {"emergency_recall": 0.9, "strict_safety": 0.96, "cause_top3": 0.54}
+#: rw-010 moved to the development half (its wording helped build a rule), leaving 9 test emergencies.
+GATE = {"emergency_recall": 0.88, "strict_safety": 0.96, "cause_top3": 0.54}
 #: The development half, which the rules were tuned on, must stay fully safe.
 DEV_GATE = {"emergency_recall": 1.0, "strict_safety": 1.0, "cause_top3": 0.57}
 MIN_ITEMS, MIN_EMERGENCIES = 60, 10
