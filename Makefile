@@ -17,7 +17,7 @@ export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: help setup train run cluster shell test lint validate lock bench soak chaos clean audit forget-old
+.PHONY: help setup train run cluster shell test unit format lint validate lock bench soak chaos clean audit forget-old
 
 help:
 	@echo "make run    - set up, train if needed, start the assistant (chat page :8080, REST :5005)"
@@ -25,7 +25,9 @@ help:
 	@echo "make shell  - talk to the assistant in the terminal"
 	@echo "make cluster - 2 Rasa + 2 action servers behind nginx on :8000 (PostgreSQL, Redis)"
 	@echo "make train  - train the model (skipped when no training input changed)"
-	@echo "make lint   - ruff"
+	@echo "make unit   - the fast tests (no servers, no model), about 2 minutes"
+	@echo "make format - format the code and sort imports in place"
+	@echo "make lint   - ruff, import contracts (import-linter), mypy"
 	@echo "make bench  - benchmarks beside the stock Rasa starter -> docs/benchmarks.md (not part of make test)"
 	@echo "make chaos  - conversations through make cluster while a server is killed every 20 s (CHAOS_MINUTES, default 10; not part of make test)"
 	@echo "make soak   - steady load for 10 minutes (SOAK_MINUTES, SOAK_RATE): errors, memory, lost events (not part of make test)"
@@ -81,10 +83,33 @@ validate: setup
 	@echo "==> validate: rasa data validate --fail-on-warnings"
 	@$(BIN)/rasa data validate --fail-on-warnings --quiet
 
-lint: setup
-	@echo "==> lint: ruff"
+# The domain core: bot/ without its Rasa-facing packages.
+CORE := $(filter-out bot/graph bot/runtime bot/channels,$(wildcard bot/*.py) $(patsubst %/,%,$(dir $(wildcard bot/*/__init__.py))))
+LINT_VENV := .venv-lint
+$(LINT_VENV)/.installed: requirements/lint.txt scripts/find-python.sh
+	@echo "==> lint: import-linter's and mypy's own venv ($(LINT_VENV), requirements/lint.txt)"
+	@rm -rf $(LINT_VENV) && "$$(scripts/find-python.sh)" -m venv $(LINT_VENV)
+	@$(LINT_VENV)/bin/python -m pip install --quiet --disable-pip-version-check --no-deps -r requirements/lint.txt
+	@touch $@
+
+# ruff; import-linter's contracts (pyproject.toml); mypy, strict on the domain core and
+# plain on the Rasa-facing packages, whose Rasa imports are untyped.
+lint: setup $(LINT_VENV)/.installed
+	@echo "==> lint: ruff, import contracts, mypy"
 	@$(BIN)/ruff check .
 	@$(BIN)/ruff format --check .
+	@$(LINT_VENV)/bin/lint-imports --no-cache
+	@$(LINT_VENV)/bin/mypy --python-executable $(BIN)/python --strict $(CORE)
+	@$(LINT_VENV)/bin/mypy --python-executable $(BIN)/python bot/graph bot/runtime bot/channels actions
+
+# The fast tests: no servers, no trained model.
+unit: setup
+	@$(BIN)/pytest tests/unit -q
+
+# Formats and sorts imports in place (make lint only checks).
+format: setup
+	@$(BIN)/ruff format .
+	@$(BIN)/ruff check --fix --select I .
 
 test: train lint validate
 	@echo "==> test: pytest (unit, NLU evaluation, end-to-end with the real servers)"
@@ -121,6 +146,8 @@ lock: setup
 		requirements/requirements.in -o requirements/lock.txt
 	@$(BIN)/uv pip compile --quiet --python-version 3.10 --python-platform x86_64-unknown-linux-gnu \
 		requirements/audit.in -o requirements/audit.txt
+	@$(BIN)/uv pip compile --quiet --python-version 3.10 --python-platform x86_64-unknown-linux-gnu \
+		requirements/lint.in -o requirements/lint.txt
 
 # pip-audit in a venv of its own: it needs a newer `packaging` than Rasa 3.6 allows.
 AUDIT_VENV := .venv-audit

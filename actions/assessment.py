@@ -14,6 +14,7 @@ from bot import corrections
 from bot.conversation import turns_from_events
 from bot.interview import INTERVIEW_ORDER, unsure_flags
 from bot.knowledge import load_knowledge_base
+from bot.names import ACTION_GIVE_ASSESSMENT
 from bot.reasoning import assess
 from bot.replies import MAX_CAUSES, assessment_reply, emergency_reply
 from bot.who_is_asking import advice, who_is_asking
@@ -26,7 +27,7 @@ NOTHING_YET = (
 
 class ActionGiveAssessment(Action):
     def name(self) -> str:
-        return "action_give_assessment"
+        return ACTION_GIVE_ASSESSMENT
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]

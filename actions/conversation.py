@@ -13,8 +13,6 @@ from bot.findings import Findings
 from bot.knowledge import load_knowledge_base
 from bot.who_is_asking import newly_said
 
-INTERVIEW_FORM = "symptom_form"
-
 
 def all_findings(tracker: Tracker) -> Findings:
     return findings_from_events(tracker.events)

@@ -12,12 +12,13 @@ from actions.conversation import all_findings, end_interview, latest_findings, l
 from actions.summary import send_summary
 from bot import red_flags
 from bot.knowledge import load_knowledge_base
+from bot.names import ACTION_EMERGENCY
 from bot.replies import emergency_reply
 
 
 class ActionEmergency(Action):
     def name(self) -> str:
-        return "action_emergency"
+        return ACTION_EMERGENCY
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]

@@ -8,12 +8,13 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.names import ACTION_HANDOFF
 from bot.settings import Settings
 
 
 class ActionHandoff(Action):
     def name(self) -> str:
-        return "action_handoff"
+        return ACTION_HANDOFF
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]

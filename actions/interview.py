@@ -11,6 +11,7 @@ from rasa_sdk.forms import FormValidationAction
 
 from actions.conversation import advice_for_who_is_asking, latest_entities, latest_findings, latest_intent
 from bot import corrections, interview, red_flags
+from bot.names import UNSURE_INTENT, VALIDATE_SYMPTOM_FORM
 
 
 class ValidateSymptomForm(FormValidationAction):
@@ -20,7 +21,7 @@ class ValidateSymptomForm(FormValidationAction):
     the slot and goes on (with nothing filled, it would stop)."""
 
     def name(self) -> str:
-        return "validate_symptom_form"
+        return VALIDATE_SYMPTOM_FORM
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
@@ -82,6 +83,6 @@ class ValidateSymptomForm(FormValidationAction):
         """Not understood twice in a row, or an unusable answer said again word for word."""
         events = tracker.events
         not_understood = interview.not_understood_in_a_row(events, requested)
-        if intent == interview.UNSURE_INTENT and not_understood >= interview.MAX_NOT_UNDERSTOOD:
+        if intent == UNSURE_INTENT and not_understood >= interview.MAX_NOT_UNDERSTOOD:
             return True
         return interview.repeated_while_asked(events, requested)

@@ -16,13 +16,14 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import latest_entities
 from bot import interview
+from bot.names import ACTION_ASK_LATERALITY
 
 QUESTION = "utter_ask_laterality"
 
 
 class ActionAskLaterality(Action):
     def name(self) -> str:
-        return "action_ask_laterality"
+        return ACTION_ASK_LATERALITY
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]

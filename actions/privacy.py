@@ -1,7 +1,7 @@
 """'Forget me': ask first, then mark the turn for deletion, or keep everything and carry on.
 
 The deletion itself happens in the Rasa server once the turn is saved
-(bot/graph/forget_me.py), which also tells the person it is done: this server
+(bot/runtime/forget_me.py), which also tells the person it is done: this server
 cannot reach the conversation store, and a deletion during the turn would be
 undone when Rasa saves the turn.
 """
@@ -14,9 +14,14 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.conversation import INTERVIEW_FORM, ask_pausing_interview, paused_by
+from actions.conversation import ask_pausing_interview, paused_by
+from bot.names import (
+    ACTION_CONFIRM_FORGET,
+    ACTION_FORGET_CONVERSATION,
+    ACTION_KEEP_CONVERSATION,
+    SYMPTOM_FORM,
+)
 
-ASK_ACTION = "action_confirm_forget"
 CONFIRM_QUESTION = (
     "Do you want me to delete this conversation? Everything you have told me here and my assessment "
     "will be gone, and this cannot be undone."
@@ -29,7 +34,7 @@ class ActionConfirmForget(Action):
     """Asks before deleting, pausing the interview if it runs."""
 
     def name(self) -> str:
-        return ASK_ACTION
+        return ACTION_CONFIRM_FORGET
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
@@ -41,7 +46,7 @@ class ActionForgetConversation(Action):
     """Marks the turn: the Rasa server deletes the conversation after saving it and confirms."""
 
     def name(self) -> str:
-        return "action_forget_conversation"
+        return ACTION_FORGET_CONVERSATION
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
@@ -53,13 +58,13 @@ class ActionKeepConversation(Action):
     """Keeps everything and goes back to the interview if the question paused it."""
 
     def name(self) -> str:
-        return "action_keep_conversation"
+        return ACTION_KEEP_CONVERSATION
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
-        if paused_by(tracker.events, ASK_ACTION):
+        if paused_by(tracker.events, ACTION_CONFIRM_FORGET):
             dispatcher.utter_message(text=f"{KEPT} Let's carry on.")
-            return [FollowupAction(INTERVIEW_FORM)]
+            return [FollowupAction(SYMPTOM_FORM)]
         dispatcher.utter_message(text=f"{KEPT} Is there anything else you'd like to tell me or ask?")
         return []

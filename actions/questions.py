@@ -11,11 +11,12 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.conversation import advice_for_who_is_asking, all_findings, latest_entities, latest_intent
 from bot import questions
 from bot.knowledge import load_knowledge_base
+from bot.names import ACTION_ANSWER_QUESTION
 
 
 class ActionAnswerQuestion(Action):
     def name(self) -> str:
-        return "action_answer_question"
+        return ACTION_ANSWER_QUESTION
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]

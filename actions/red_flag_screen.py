@@ -15,11 +15,12 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import all_findings, latest_intent
 from bot import interview
+from bot.names import ACTION_ASK_RED_FLAG_SCREEN
 
 
 class ActionAskRedFlagScreen(Action):
     def name(self) -> str:
-        return "action_ask_red_flag_screen"
+        return ACTION_ASK_RED_FLAG_SCREEN
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]

@@ -15,7 +15,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, Restarted
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.conversation import INTERVIEW_FORM, ask_pausing_interview, latest_intent, paused_by
+from actions.conversation import ask_pausing_interview, latest_intent, paused_by
+from bot.names import ACTION_RESTART, ACTION_RESUME_INTERVIEW, SYMPTOM_FORM
 
 # Starting over does not delete anything: "delete my data" does (actions/privacy.py).
 START_OVER = (
@@ -25,7 +26,6 @@ START_OVER = (
 CONFIRM_QUESTION = "Do you want to start over? I would set aside everything you have told me so far."
 CONFIRM_BUTTONS = (("Yes, start over", "/restart"), ("No, carry on", "/deny"))
 CARRY_ON = "OK, let's carry on where we were."
-ACTION_RESTART = "action_restart"
 
 
 def is_command(tracker: Tracker) -> bool:
@@ -51,17 +51,17 @@ class ActionRestart(Action):
         answered since (data/rules/restart.yml); never for a command or the "yes" to the question."""
         if is_command(tracker) or latest_intent(tracker) == "affirm":
             return False
-        return tracker.active_loop.get("name") == INTERVIEW_FORM or paused_by(tracker.events, ACTION_RESTART)
+        return tracker.active_loop.get("name") == SYMPTOM_FORM or paused_by(tracker.events, ACTION_RESTART)
 
 
 class ActionResumeInterview(Action):
     """The person did not want to start over: the interview asks its next question again."""
 
     def name(self) -> str:
-        return "action_resume_interview"
+        return ACTION_RESUME_INTERVIEW
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
         dispatcher.utter_message(text=CARRY_ON)
-        return [FollowupAction(INTERVIEW_FORM)]
+        return [FollowupAction(SYMPTOM_FORM)]

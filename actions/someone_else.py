@@ -9,7 +9,8 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import latest_findings
-from bot.someone_else import ACTION_ABOUT_SOMEONE_ELSE, someone_else_reply
+from bot.names import ACTION_ABOUT_SOMEONE_ELSE
+from bot.someone_else import someone_else_reply
 
 
 class ActionAboutSomeoneElse(Action):

@@ -8,6 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.names import ACTION_GIVE_SUMMARY
 from bot.settings import Settings
 from bot.summary.links import summary_links
 
@@ -27,7 +28,7 @@ def send_summary(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
 
 class ActionGiveSummary(Action):
     def name(self) -> str:
-        return "action_give_summary"
+        return ACTION_GIVE_SUMMARY
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]

@@ -44,7 +44,7 @@ from typing import Any, Callable, Dict, Iterator, List, Tuple
 from benchmarks.conversations import Vignette, load_vignettes
 from bot.channels.outages import OUTAGE_REPLY
 from bot.knowledge import load_knowledge_base
-from bot.settings import PROJECT_ROOT, Settings
+from bot.settings import PROJECT_ROOT, ChaosSettings, ClusterSettings, Settings
 from scripts import machine_services
 from scripts.cluster import Cluster, ensure_database, local_environment, runtime_dir
 
@@ -398,7 +398,7 @@ def markdown(result: Dict[str, Any], machine: str) -> str:
 
 def main(argv: List[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--minutes", type=float, default=float(os.environ.get("CHAOS_MINUTES") or 10))
+    parser.add_argument("--minutes", type=float, default=ChaosSettings.from_env().minutes)
     args = parser.parse_args(argv)
     from benchmarks.machine import describe, one_line
 
@@ -411,7 +411,7 @@ def main(argv: List[str] | None = None) -> int:
         redis=replace(settings.redis, key_prefix="chaos"),
     )
     ensure_database(settings.database)
-    port = settings.cluster_port + 1
+    port = ClusterSettings.from_env().port + 1
     cluster = Cluster(settings, port=port, log_dir=runtime_dir(port))
     print(f"==> chaos: starting the cluster on :{port} (logs in {cluster.log_dir})", flush=True)
     cluster.start()

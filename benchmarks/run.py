@@ -14,7 +14,6 @@ Run: PYTHONPATH=. .venv/bin/python -m benchmarks.run [--reuse-models] [--cluster
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import signal
 import subprocess
@@ -28,7 +27,7 @@ from typing import Any, Callable, Dict, Iterator, List
 
 from benchmarks import conversations, load, machine, report
 from benchmarks.systems import BIN, Assistant, Cluster, Stock, cluster_command, file_mb
-from bot.settings import PROJECT_ROOT
+from bot.settings import PROJECT_ROOT, ClusterSettings
 from scripts.serve import free_port
 
 REPORTS = PROJECT_ROOT / "reports"
@@ -234,7 +233,7 @@ def measure_cluster(
     command = None if url else cluster_command()
     if not url and not command:
         return {"measured": False, "reason": "not measured: make cluster not available"}
-    cluster = Cluster(url or f"http://127.0.0.1:{os.environ.get('CLUSTER_PORT') or 8000}", logs, command)
+    cluster = Cluster(url or f"http://127.0.0.1:{ClusterSettings.from_env().port}", logs, command)
     clusters = [cluster]
     systems = {"embedded server": embedded}
     if command:

@@ -42,7 +42,7 @@ from benchmarks.load import Reply, RestClient, percentile
 from benchmarks.systems import START_TIMEOUT_S, first_answer, memory_mb
 from bot.channels.outages import OUTAGE_REPLY
 from bot.knowledge import load_knowledge_base
-from bot.settings import PROJECT_ROOT, SOAK_MAX_MINUTES, Settings
+from bot.settings import PROJECT_ROOT, SOAK_MAX_MINUTES, Settings, SoakSettings
 from scripts.serve import Stack, free_port
 from scripts.train import model_file, training_digest
 
@@ -397,21 +397,18 @@ def print_report(result: Dict[str, Any]) -> None:
 
 
 def main(argv: List[str] | None = None) -> int:
-    settings = Settings.from_env()
+    defaults = SoakSettings.from_env()
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument(
-        "--minutes", type=float, default=settings.soak_minutes, help="SOAK_MINUTES, at most 10"
-    )
-    parser.add_argument(
-        "--rate", type=float, default=settings.soak_rate, help="messages per second (SOAK_RATE)"
-    )
+    parser.add_argument("--minutes", type=float, default=defaults.minutes, help="SOAK_MINUTES, at most 10")
+    parser.add_argument("--rate", type=float, default=defaults.rate, help="messages per second (SOAK_RATE)")
     args = parser.parse_args(argv)
     if not 0 < args.minutes <= SOAK_MAX_MINUTES:
         parser.error(f"--minutes must be more than 0 and at most {SOAK_MAX_MINUTES:g}")
     if args.rate <= 0:
         parser.error("--rate must be more than 0")
+    settings = Settings.from_env()
     model = model_file(settings.model_dir, training_digest())
     if not model.exists():
         print(f"error: {model} is missing: run `make train`", file=sys.stderr)

@@ -13,6 +13,7 @@ import re
 from typing import Any, Dict, List, Mapping, Sequence, Tuple
 
 from bot.findings import UNKNOWN
+from bot.names import ACTION_GIVE_ASSESSMENT
 
 #: Words that mark a message as correcting something said before.
 _CUE = re.compile(
@@ -95,6 +96,6 @@ def slots_at_last_assessment(events: Sequence[Mapping[str, Any]]) -> Dict[str, A
             slots, at_assessment = {}, None
         elif kind == "slot" and event.get("name") in _SLOT_NAMES:
             slots[event["name"]] = event.get("value")
-        elif kind == "action" and event.get("name") == "action_give_assessment":
+        elif kind == "action" and event.get("name") == ACTION_GIVE_ASSESSMENT:
             at_assessment = dict(slots)
     return at_assessment

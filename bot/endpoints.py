@@ -16,11 +16,11 @@ from bot.private_files import write_private_yaml
 from bot.settings import Settings
 
 #: Rasa's SQL store on an SQLite file in write-ahead-log mode (one server).
-SQLITE_TRACKER_STORE = "bot.graph.tracker_store.SQLiteTrackerStore"
+SQLITE_TRACKER_STORE = "bot.runtime.tracker_store.SQLiteTrackerStore"
 #: Rasa's SQL store on PostgreSQL, recent conversations kept in memory (any number of servers).
-SQL_TRACKER_STORE = "bot.graph.tracker_store.CachedSQLTrackerStore"
+SQL_TRACKER_STORE = "bot.runtime.tracker_store.CachedSQLTrackerStore"
 #: Rasa's Redis ticket lock, each step one atomic script: one conversation's messages in order across servers.
-REDIS_LOCK_STORE = "bot.graph.lock_store.AtomicRedisLockStore"
+REDIS_LOCK_STORE = "bot.runtime.lock_store.AtomicRedisLockStore"
 
 
 def runtime_endpoints(settings: Settings) -> Dict[str, Any]:

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from typing import Any, Dict, Iterable, List, Mapping, Sequence, Tuple
+from typing import Any, Dict, Iterable, List, Mapping, Sequence, Set, Tuple
 
+from bot.names import QUESTION_INTENTS
 from bot.nlp.duration import to_weeks
 
 PATIENT = "patient"
@@ -68,10 +69,6 @@ SLOT_ENTITIES = {
     "risk_factors": "risk_factor",
 }
 UNKNOWN = "unknown"
-#: Intents of questions about the topic (data/nlu/questions.yml).
-QUESTION_INTENTS = frozenset(
-    {"ask_cause", "ask_test", "ask_treatment", "ask_concept", "ask_medication", "ask_more"}
-)
 #: Words by which a person speaks of themselves or of what is happening to them ("is this a stroke?").
 _FIRST_PERSON = re.compile(r"\b(?:i|i'm|im|i've|ive|i'd|me|my|mine|myself|this)\b", re.IGNORECASE)
 #: A message worded as a question from its first word ("can numb feet cause incontinence?"); "can't
@@ -167,7 +164,7 @@ class Findings:
         """
         return any(f.present and f.entity == entity and (value is None or f.value == value) for f in self.all)
 
-    def turns_with(self, entity: str, value: str) -> set:
+    def turns_with(self, entity: str, value: str) -> Set[int]:
         """The messages in which the person said this finding for themselves."""
         return {f.turn for f in self.all if f.present and f.entity == entity and f.value == value}
 

@@ -17,7 +17,8 @@ import yaml
 
 from bot import red_flags, warning_signs
 from bot.corrections import is_correction
-from bot.findings import QUESTION_INTENTS, UNKNOWN, Findings, finding_from_entity
+from bot.findings import UNKNOWN, Findings, finding_from_entity
+from bot.names import ANSWER_INTENTS, QUESTION_INTENTS, UNSURE_INTENT
 from bot.nlp.duration import to_weeks
 from bot.settings import PROJECT_ROOT
 from bot.vocabulary import load_vocabulary
@@ -43,11 +44,8 @@ SLOT_FOR_ENTITY = {
     "progression": "progression",
     "risk_factor": "risk_factors",
 }
-#: Intents that answer the interview; anything else (a question, thanks) leaves it to the rules.
-ANSWER_INTENTS = frozenset({"inform", "affirm", "deny", "dont_know", "describe_symptoms", "report_red_flag"})
-#: A message the classifier is unsure of still answers when its words do;
-#: otherwise the person is asked to rephrase.
-UNSURE_INTENT = "nlu_fallback"
+#: Read as UNSURE_INTENT or with less confidence than this, a message still answers when its words
+#: do; otherwise the person is asked to rephrase.
 SURE = 0.7
 MAX_ANSWER_CHARS = 80
 #: Not understood this many times in a row, or said again word for word, the
@@ -86,7 +84,7 @@ def load_questions(domain_file: Path = DOMAIN_FILE) -> Dict[str, Question]:
 QUESTIONS: Dict[str, Question] = load_questions()
 
 # Short answers to the question being asked, tried in order.
-KEYWORDS: Dict[str, Sequence[tuple]] = {
+KEYWORDS: Dict[str, Sequence[Tuple[str, Any]]] = {
     "laterality": (
         (r"\b(both|two|each|all)\b|\bboth sides\b", "both_sides"),
         (r"\b(one|left|right|single|only|just)\b", "one_side"),
@@ -110,7 +108,7 @@ KEYWORDS: Dict[str, Sequence[tuple]] = {
         (r"\b(same|stable|no change|not changed|not changing|steady)\b", "stable"),
     ),
 }
-AFFIRM_DENY = {
+AFFIRM_DENY: Dict[str, Dict[str, Any]] = {
     "progression": {"affirm": "worsening", "deny": "stable"},
     "red_flag_screen": {"affirm": "present", "deny": "none"},
     "risk_factors": {"deny": []},

@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any, List, Mapping, Sequence
 
-from bot.findings import QUESTION_INTENTS
-from bot.interview import UNSURE_INTENT
 from bot.knowledge import KnowledgeBase
+from bot.names import QUESTION_INTENTS, REREADABLE_INTENTS, UNSURE_INTENT
 from bot.question_matching import default_matcher
 from bot.replies import cause_details, cause_treatment, topic_answer
 
@@ -39,20 +38,6 @@ TOPIC_MENU = (
 OFFER_INTERVIEW = (
     "If you would like, tell me about your own symptoms (where the numbness is, how long you have had it) "
     "and I will go through them with you."
-)
-#: Intents DIET gives to a message that may still be a question about the subject: a question that
-#: names a symptom reads like a description, an unfamiliar wording reads as nothing.
-REREADABLE_INTENTS = frozenset(
-    {
-        "describe_symptoms",
-        "inform",
-        "report_red_flag",  # a question with no warning sign in it ("will I lose my legs?")
-        "nlu_fallback",
-        "ask_assessment",
-        "out_of_scope",
-        "dont_know",
-        "affirm",
-    }
 )
 _QUESTION_START = re.compile(
     r"^\W*(?:(?:hi|hello|hey|ok|okay|so|and|but|also|sorry|please|doctor|doc)\W+)*"
@@ -198,7 +183,7 @@ def answer(
         other = match is not None and match.answer != "symptom_medicines"
         reply = (
             f"{kb.no_doses}\n\n{answer_text(match.answer, kb)}"
-            if other
+            if other and match is not None
             else answer_text("symptom_medicines", kb)
         )
     elif match:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Dict, List, Tuple
+from typing import Dict, List, Set, Tuple
 
 import yaml
 
@@ -159,7 +159,7 @@ def past_risks(findings: Findings) -> Dict[str, Tuple[str, ...]]:
     return past
 
 
-def _denied_keys(findings: Findings) -> set:
+def _denied_keys(findings: Findings) -> Set[str]:
     return {f.key for f in findings.all if f.denied and not findings.has(f.entity, f.value)}
 
 

@@ -15,7 +15,7 @@ instead of repeating the alarm forever.
 from __future__ import annotations
 
 from functools import cache
-from typing import Dict, List, Set, Tuple
+from typing import Dict, FrozenSet, List, Set, Tuple
 
 from bot.findings import Finding, Findings
 from bot.nlp import red_flag_patterns
@@ -205,7 +205,7 @@ def with_a_part_said(findings: Findings) -> List[str]:
 
 
 @cache
-def every_part() -> frozenset:
+def every_part() -> FrozenSet[Tuple[str, str]]:
     """Every finding (entity, value) that is a red flag or part of one: a sign itself, weakness,
     a deep numbness, a sudden or recent start."""
     return frozenset().union(*(_parts(flag) for flag in load_vocabulary().red_flags)) - {("duration", "*")}

@@ -9,7 +9,6 @@ and why (never with its password).
 from __future__ import annotations
 
 import socket
-from typing import Callable, List
 
 from bot.settings import DatabaseSettings, RabbitSettings, RedisSettings, Settings
 
@@ -22,15 +21,12 @@ class ServiceUnavailable(RuntimeError):
 
 def check_services(settings: Settings) -> None:
     """Raises ServiceUnavailable for the first shared service that does not answer."""
-    checks: List[Callable[[], None]] = []
     if settings.database is not None:
-        checks.append(lambda: check_postgresql(settings.database))
+        check_postgresql(settings.database)
     if settings.redis is not None:
-        checks.append(lambda: check_redis(settings.redis))
+        check_redis(settings.redis)
     if settings.rabbitmq is not None:
-        checks.append(lambda: check_rabbitmq(settings.rabbitmq))
-    for check in checks:
-        check()
+        check_rabbitmq(settings.rabbitmq)
 
 
 def check_postgresql(database: DatabaseSettings) -> None:

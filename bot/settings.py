@@ -1,21 +1,54 @@
 """Every setting the assistant reads from the environment, in one place.
 
-Secrets (the HTTP API token, the Slack and Telegram tokens, the database,
-Redis and RabbitMQ passwords) come only from the environment and are never
-logged; defaults suit one person running it on their own machine. Slack and
-Telegram are off unless their variables are set.
+Secrets (the HTTP API token, the session secret, the REST token, the Slack and
+Telegram tokens, the database, Redis and RabbitMQ passwords) come only from the
+environment and are never logged; defaults suit one person running it on their
+own machine.
+
+`Settings` holds what the servers read. `Settings.to_env()` gives them back as
+variables: scripts/serve.py starts the Rasa server and the action server with
+exactly those, so both rebuild the same settings. The tools (`make cluster`,
+`make soak`, `make chaos`, the fault tests) read theirs apart (`ClusterSettings`,
+`SoakSettings`, `ChaosSettings`, `machine_redis_port`): the servers never read or
+check them, so a bad value stops only its own tool.
+
+The servers and where they are:
+- HOST (default 127.0.0.1): the interface the Rasa server and the chat page bind
+  to; a non-local one needs RASA_AUTH_TOKEN.
+- RASA_PORT (5005), ACTION_PORT (5055), WEB_PORT (8080, the chat page);
+  ACTION_SERVER_URL (default http://127.0.0.1:ACTION_PORT/webhook).
+- WEB_SOCKET_URL (default the Rasa server): the socket.io address of the chat page.
+- RASA_AUTH_TOKEN (default unset): when set, the HTTP API needs `?token=...`.
+- TRACKER_DB (var/tracker.db, the embedded profile's SQLite file), MODEL_DIR (models).
+- HUMAN_CONTACT: who the assistant tells a person to contact.
+- STARTUP_TIMEOUT (seconds, default 180): how long `make run` waits for both servers.
+- TF_INTRA_OP_PARALLELISM_THREADS, TF_INTER_OP_PARALLELISM_THREADS (default 1):
+  TensorFlow's thread pools in the Rasa server, which Rasa itself reads.
+- ASSISTANT_REVISION (default unset: the git commit of the checkout): the code
+  revision a summary names (bot/summary/service.py); set when an image is built.
+
+Slack is on when SLACK_TOKEN and SLACK_SIGNING_SECRET are set (SLACK_CHANNEL,
+SLACK_API_URL optional); Telegram when TELEGRAM_TOKEN, TELEGRAM_BOT_NAME and
+TELEGRAM_WEBHOOK_URL are set (TELEGRAM_SECRET_TOKEN, TELEGRAM_API_URL optional).
 
 Two profiles, chosen by ASSISTANT_PROFILE: `embedded` (the default: an SQLite
 tracker store, the in-memory lock store, no event broker; one server) and
 `production` (PostgreSQL, the Redis lock store, optionally a RabbitMQ event
-broker; any number of servers sharing them).
+broker; any number of servers sharing them). The production profile reads:
+- DB_URL (postgresql://user:password@host:5432/name), or DB_HOST, DB_PORT,
+  DB_NAME, DB_USER and DB_PASSWORD;
+- REDIS_URL (redis://[:password@]host:6379/1), REDIS_KEY_PREFIX (letters and
+  digits) and LOCK_LIFETIME_SECONDS (default 15: how long a conversation stays
+  locked by a server that died, bot/runtime/lock_store.py);
+- RABBITMQ_URL (amqp://user:password@host:5672; optional) and RABBITMQ_QUEUE
+  (default assistant_events).
+
+RETENTION_DAYS (default 30): `make forget-old` deletes conversations idle for
+longer; 0 keeps them forever.
 
 ACTION_TIMEOUT (seconds, default 10) is how long the Rasa server waits for
 the action server before it answers the person itself with the technical-
-problem reply and the safety advice (bot/graph/action_fallback.py).
-
-`make soak` (benchmarks/soak.py) reads SOAK_MINUTES (how long it drives the
-assistant, default and at most 10) and SOAK_RATE (messages per second, default 2).
+problem reply and the safety advice (bot/runtime/action_fallback.py).
 
 Input limits and privacy (bot/channels/guard.py, bot/channels/session_ids.py):
 - MAX_MESSAGE_CHARS (default 2000): a longer message is refused with a reply
@@ -31,6 +64,19 @@ Input limits and privacy (bot/channels/guard.py, bot/channels/session_ids.py):
 - REST_TOKEN (default unset): when set, the REST webhook needs
   `Authorization: Bearer <REST_TOKEN>`. The REST webhook is for a trusted back
   end: whoever may call it can speak as any REST sender id.
+
+Summary links (bot/summary/links.py): PUBLIC_URL (default the Rasa server's own
+address; nginx's in a cluster) is where they point, SUMMARY_LINK_TTL (seconds,
+default 86400) how long they work.
+
+The tools' settings:
+- CLUSTER_PORT (8000) and CLUSTER_REPLICAS (2): `make cluster`'s nginx port and
+  its number of replicas; `make chaos` puts its cluster on CLUSTER_PORT + 1.
+- SOAK_MINUTES (default and at most 10) and SOAK_RATE (messages per second,
+  default 2): how long and how hard `make soak` (benchmarks/soak.py) drives it.
+- CHAOS_MINUTES (default 10): how long `make chaos` (benchmarks/chaos.py) goes on.
+- TEST_REDIS_PORT (6379): the port of this machine's own Redis, which the fault
+  tests and `make chaos` stop and start (scripts/machine_services.py).
 """
 
 from __future__ import annotations
@@ -38,14 +84,62 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping
-from urllib.parse import unquote, urlsplit
+from typing import Any, Dict, Mapping, Tuple
+from urllib.parse import SplitResult, quote, unquote, urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 SLACK_API_URL = "https://slack.com/api/"
 TELEGRAM_API_URL = "https://api.telegram.org"
 PROFILES = ("embedded", "production")
+#: Every variable `Settings.from_env` may read. A server started by scripts/serve.py gets these from
+#: `Settings.to_env()` only, never from the shell that started it.
+RUNTIME_VARIABLES: Tuple[str, ...] = (
+    "HOST",
+    "RASA_PORT",
+    "ACTION_PORT",
+    "RASA_AUTH_TOKEN",
+    "ACTION_SERVER_URL",
+    "TRACKER_DB",
+    "MODEL_DIR",
+    "HUMAN_CONTACT",
+    "STARTUP_TIMEOUT",
+    "TF_INTRA_OP_PARALLELISM_THREADS",
+    "TF_INTER_OP_PARALLELISM_THREADS",
+    "WEB_PORT",
+    "WEB_SOCKET_URL",
+    "SLACK_TOKEN",
+    "SLACK_SIGNING_SECRET",
+    "SLACK_CHANNEL",
+    "SLACK_API_URL",
+    "TELEGRAM_TOKEN",
+    "TELEGRAM_BOT_NAME",
+    "TELEGRAM_WEBHOOK_URL",
+    "TELEGRAM_SECRET_TOKEN",
+    "TELEGRAM_API_URL",
+    "ASSISTANT_PROFILE",
+    "DB_URL",
+    "DB_HOST",
+    "DB_PORT",
+    "DB_NAME",
+    "DB_USER",
+    "DB_PASSWORD",
+    "REDIS_URL",
+    "REDIS_KEY_PREFIX",
+    "LOCK_LIFETIME_SECONDS",
+    "RABBITMQ_URL",
+    "RABBITMQ_QUEUE",
+    "RETENTION_DAYS",
+    "ACTION_TIMEOUT",
+    "MAX_MESSAGE_CHARS",
+    "MAX_REQUEST_BYTES",
+    "LOG_MESSAGES",
+    "SESSION_SECRET",
+    "REST_TOKEN",
+    "PUBLIC_URL",
+    "SUMMARY_LINK_TTL",
+    "ASSISTANT_REVISION",
+)
 
 
 @dataclass(frozen=True)
@@ -55,6 +149,14 @@ class SlackSettings:
     channel: str | None
     api_url: str
 
+    def to_env(self) -> Dict[str, str]:
+        return _present(
+            SLACK_TOKEN=self.token,
+            SLACK_SIGNING_SECRET=self.signing_secret,
+            SLACK_CHANNEL=self.channel,
+            SLACK_API_URL=self.api_url,
+        )
+
 
 @dataclass(frozen=True)
 class TelegramSettings:
@@ -63,6 +165,15 @@ class TelegramSettings:
     webhook_url: str
     secret_token: str | None = field(repr=False)
     api_url: str
+
+    def to_env(self) -> Dict[str, str]:
+        return _present(
+            TELEGRAM_TOKEN=self.token,
+            TELEGRAM_BOT_NAME=self.bot_name,
+            TELEGRAM_WEBHOOK_URL=self.webhook_url,
+            TELEGRAM_SECRET_TOKEN=self.secret_token,
+            TELEGRAM_API_URL=self.api_url,
+        )
 
 
 @dataclass(frozen=True)
@@ -79,6 +190,16 @@ class DatabaseSettings:
     def address(self) -> str:
         return f"{self.host}:{self.port}/{self.name}"
 
+    def to_env(self) -> Dict[str, str]:
+        """The DB_HOST form: the parts as they are, none of them to quote in a URL."""
+        return _present(
+            DB_HOST=self.host,
+            DB_PORT=str(self.port),
+            DB_NAME=self.name,
+            DB_USER=self.user,
+            DB_PASSWORD=self.password,
+        )
+
 
 @dataclass(frozen=True)
 class RedisSettings:
@@ -89,12 +210,19 @@ class RedisSettings:
     db: int
     password: str | None = field(repr=False)
     key_prefix: str | None
-    # How long a conversation stays locked by a server that died (bot/graph/lock_store.py).
+    # How long a conversation stays locked by a server that died (bot/runtime/lock_store.py).
     lock_lifetime: float = 15.0
 
     @property
     def address(self) -> str:
         return f"{self.host}:{self.port}/{self.db}"
+
+    def to_env(self) -> Dict[str, str]:
+        return _present(
+            REDIS_URL=_url_of("redis", self.host, self.port, None, self.password, f"/{self.db}"),
+            REDIS_KEY_PREFIX=self.key_prefix,
+            LOCK_LIFETIME_SECONDS=str(self.lock_lifetime),
+        )
 
 
 @dataclass(frozen=True)
@@ -110,6 +238,12 @@ class RabbitSettings:
     @property
     def address(self) -> str:
         return f"{self.host}:{self.port}"
+
+    def to_env(self) -> Dict[str, str]:
+        return {
+            "RABBITMQ_URL": _url_of("amqp", self.host, self.port, self.user, self.password),
+            "RABBITMQ_QUEUE": self.queue,
+        }
 
 
 @dataclass(frozen=True)
@@ -135,13 +269,9 @@ class Settings:
     database: DatabaseSettings | None = None
     redis: RedisSettings | None = None
     rabbitmq: RabbitSettings | None = None
-    cluster_port: int = 8000
-    cluster_replicas: int = 2
     # Conversations idle longer than this are deleted by `make forget-old`; 0 keeps them forever.
     retention_days: int = 30
     action_timeout: float = 10.0
-    soak_minutes: float = 10.0
-    soak_rate: float = 2.0
     max_message_chars: int = 2000
     max_request_bytes: int = 1024 * 1024
     log_messages: bool = False
@@ -151,6 +281,8 @@ class Settings:
     # Rasa server at (nginx's in a cluster); by default this server's own.
     public_url: str | None = None
     summary_link_ttl: float = 24 * 3600.0
+    # The code revision a summary names (bot/summary/service.py); None: the checkout's git commit.
+    revision: str | None = None
 
     @property
     def is_local(self) -> bool:
@@ -186,12 +318,8 @@ class Settings:
             slack=_slack(env),
             telegram=_telegram(env),
             **_profile(env),
-            cluster_port=_int(env, "CLUSTER_PORT", 8000),
-            cluster_replicas=_int(env, "CLUSTER_REPLICAS", 2),
             retention_days=_retention_days(env),
             action_timeout=_positive(env, "ACTION_TIMEOUT", 10.0),
-            soak_minutes=_soak_minutes(env),
-            soak_rate=_positive(env, "SOAK_RATE", 2.0),
             max_message_chars=_positive_int(env, "MAX_MESSAGE_CHARS", 2000),
             max_request_bytes=_positive_int(env, "MAX_REQUEST_BYTES", 1024 * 1024),
             log_messages=_flag(env, "LOG_MESSAGES"),
@@ -199,7 +327,97 @@ class Settings:
             rest_token=env.get("REST_TOKEN") or None,
             public_url=env.get("PUBLIC_URL") or None,
             summary_link_ttl=_positive(env, "SUMMARY_LINK_TTL", 24 * 3600.0),
+            revision=env.get("ASSISTANT_REVISION") or None,
         )
+
+    def to_env(self) -> Dict[str, str]:
+        """Every setting as the variables `from_env` reads back into equal settings, secrets included:
+        for a child process's environment, never a command line or a log."""
+        env = _present(
+            HOST=self.host,
+            RASA_PORT=str(self.rasa_port),
+            ACTION_PORT=str(self.action_port),
+            RASA_AUTH_TOKEN=self.auth_token,
+            ACTION_SERVER_URL=self.action_server_url,
+            TRACKER_DB=str(self.tracker_db),
+            MODEL_DIR=str(self.model_dir),
+            HUMAN_CONTACT=self.human_contact,
+            STARTUP_TIMEOUT=str(self.startup_timeout),
+            TF_INTRA_OP_PARALLELISM_THREADS=str(self.tf_intra_op_threads),
+            TF_INTER_OP_PARALLELISM_THREADS=str(self.tf_inter_op_threads),
+            WEB_PORT=str(self.web_port),
+            WEB_SOCKET_URL=self.web_socket_url,
+            ASSISTANT_PROFILE=self.profile,
+            RETENTION_DAYS=str(self.retention_days),
+            ACTION_TIMEOUT=str(self.action_timeout),
+            MAX_MESSAGE_CHARS=str(self.max_message_chars),
+            MAX_REQUEST_BYTES=str(self.max_request_bytes),
+            LOG_MESSAGES="1" if self.log_messages else "0",
+            SESSION_SECRET=self.session_secret,
+            REST_TOKEN=self.rest_token,
+            PUBLIC_URL=self.public_url,
+            SUMMARY_LINK_TTL=str(self.summary_link_ttl),
+            ASSISTANT_REVISION=self.revision,
+        )
+        for part in (self.slack, self.telegram, self.database, self.redis, self.rabbitmq):
+            if part is not None:
+                env.update(part.to_env())
+        return env
+
+
+@dataclass(frozen=True)
+class ClusterSettings:
+    """`make cluster` (scripts/cluster.py), also started by `make chaos` and `make bench`."""
+
+    port: int = 8000
+    replicas: int = 2
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] = os.environ) -> ClusterSettings:
+        return cls(
+            port=_int(env, "CLUSTER_PORT", cls.port),
+            replicas=_positive_int(env, "CLUSTER_REPLICAS", cls.replicas),
+        )
+
+
+#: The longest `make soak` drives the assistant: it is a check to run, not a service to keep up.
+SOAK_MAX_MINUTES = 10.0
+
+
+@dataclass(frozen=True)
+class SoakSettings:
+    """`make soak` (benchmarks/soak.py): how long, and how many messages per second."""
+
+    minutes: float = SOAK_MAX_MINUTES
+    rate: float = 2.0
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] = os.environ) -> SoakSettings:
+        minutes = _positive(env, "SOAK_MINUTES", cls.minutes)
+        if minutes > SOAK_MAX_MINUTES:
+            raise SystemExit(f"error: SOAK_MINUTES is at most {SOAK_MAX_MINUTES:g}, got {minutes:g}")
+        return cls(minutes=minutes, rate=_positive(env, "SOAK_RATE", cls.rate))
+
+
+@dataclass(frozen=True)
+class ChaosSettings:
+    """`make chaos` (benchmarks/chaos.py): how long the faults go on."""
+
+    minutes: float = 10.0
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] = os.environ) -> ChaosSettings:
+        return cls(minutes=_positive(env, "CHAOS_MINUTES", cls.minutes))
+
+
+def machine_redis_port(env: Mapping[str, str] = os.environ) -> int:
+    """TEST_REDIS_PORT: this machine's own Redis, which the fault tests and `make chaos` stop and start."""
+    return _int(env, "TEST_REDIS_PORT", 6379)
+
+
+def _present(**variables: str | None) -> Dict[str, str]:
+    """The variables of the settings that are not None: those are left unset."""
+    return {name: value for name, value in variables.items() if value is not None}
 
 
 def _slack(env: Mapping[str, str]) -> SlackSettings | None:
@@ -229,7 +447,7 @@ def _telegram(env: Mapping[str, str]) -> TelegramSettings | None:
     )
 
 
-def _profile(env: Mapping[str, str]) -> dict:
+def _profile(env: Mapping[str, str]) -> Dict[str, Any]:
     """The shared stores of the production profile; the embedded profile has none."""
     profile = env.get("ASSISTANT_PROFILE") or "embedded"
     if profile not in PROFILES:
@@ -304,7 +522,14 @@ def _rabbitmq(env: Mapping[str, str]) -> RabbitSettings:
     )
 
 
-def _url(env: Mapping[str, str], name: str, schemes: tuple):
+def _url_of(scheme: str, host: str, port: int, user: str | None, password: str | None, path: str = "") -> str:
+    """The URL `_url` reads back into these parts: user and password quoted, an IPv6 host bracketed."""
+    credentials = quote(user or "", safe="") + (f":{quote(password, safe='')}" if password else "")
+    netloc = f"[{host}]" if ":" in host else host
+    return f"{scheme}://{credentials + '@' if credentials else ''}{netloc}:{port}{path}"
+
+
+def _url(env: Mapping[str, str], name: str, schemes: Tuple[str, ...]) -> SplitResult:
     url = urlsplit(env[name])
     try:
         url.port  # noqa: B018 - raises on a port that is not a number
@@ -339,17 +564,6 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
         return int(raw)
     except ValueError:
         raise SystemExit(f"error: {name} must be a whole number, got {raw!r}") from None
-
-
-#: The longest `make soak` drives the assistant: it is a check to run, not a service to keep up.
-SOAK_MAX_MINUTES = 10.0
-
-
-def _soak_minutes(env: Mapping[str, str]) -> float:
-    minutes = _positive(env, "SOAK_MINUTES", SOAK_MAX_MINUTES)
-    if minutes > SOAK_MAX_MINUTES:
-        raise SystemExit(f"error: SOAK_MINUTES is at most {SOAK_MAX_MINUTES:g}, got {minutes:g}")
-    return minutes
 
 
 def _positive(env: Mapping[str, str], name: str, default: float) -> float:

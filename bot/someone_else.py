@@ -16,11 +16,7 @@ from dataclasses import replace
 
 from bot import red_flags, warning_signs
 from bot.findings import PATIENT, Finding, Findings
-
-ACTION_ABOUT_SOMEONE_ELSE = "action_about_someone_else"
-
-#: The intents with which a description starts the interview (data/rules/interview.yml).
-DESCRIPTION_INTENTS = frozenset({"describe_symptoms", "inform", "report_red_flag"})
+from bot.names import SYMPTOM_INTENTS
 
 THEIR_EMERGENCY = (
     "What you describe could be an emergency for them. If it is happening now, call your local "
@@ -48,7 +44,7 @@ def about_someone_else(latest: Findings, conversation: Findings, intent: str | N
 
 def describes_their_symptoms(latest: Findings, intent: str | None) -> bool:
     """Whether the latest message describes symptoms of someone else (the message alone: cheap)."""
-    return intent in DESCRIPTION_INTENTS and any(_theirs(f) and f.entity == "symptom" for f in latest.all)
+    return intent in SYMPTOM_INTENTS and any(_theirs(f) and f.entity == "symptom" for f in latest.all)
 
 
 def states_own_symptoms(conversation: Findings) -> bool:

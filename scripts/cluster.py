@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Dict, List, Mapping
 
 from bot.services import ServiceUnavailable, check_services, first_line
-from bot.settings import PROJECT_ROOT, DatabaseSettings, Settings
+from bot.settings import PROJECT_ROOT, ClusterSettings, DatabaseSettings, Settings
 from scripts.serve import RUNTIME_DIR, Stack, free_port
 from web.server import PageServer
 
@@ -41,7 +41,7 @@ def nginx_config(
 ) -> str:
     def servers(ports: List[int]) -> str:
         # A server that refused a connection is skipped for 5 s; requests already sent are retried only
-        # on the REST webhook, whose message id makes a second try safe (bot/graph/resent_messages.py).
+        # on the REST webhook, whose message id makes a second try safe (bot/runtime/resent_messages.py).
         return "".join(f"    server 127.0.0.1:{p} max_fails=1 fail_timeout=5s;\n" for p in ports)
 
     temp_paths = "".join(f"  {name}_temp_path {directory / name};\n" for name in TEMP_DIRS)
@@ -264,16 +264,17 @@ def local_environment(env: Mapping[str, str]) -> Dict[str, str]:
 def runtime_dir(port: int) -> Path:
     """var/cluster/, or var/cluster-<port>/ on another port: two clusters on one machine (the benchmark
     measures one replica beside two) must not share nginx's configuration and pid file."""
-    return RUNTIME_DIR / ("cluster" if port == Settings.cluster_port else f"cluster-{port}")
+    return RUNTIME_DIR / ("cluster" if port == ClusterSettings.port else f"cluster-{port}")
 
 
 def main() -> int:
     settings = Settings.from_env(local_environment(os.environ))
+    tool = ClusterSettings.from_env()
     cluster = Cluster(
         replace(settings, host="127.0.0.1"),
-        port=settings.cluster_port,
-        replicas=settings.cluster_replicas,
-        log_dir=runtime_dir(settings.cluster_port),
+        port=tool.port,
+        replicas=tool.replicas,
+        log_dir=runtime_dir(tool.port),
         web_port=settings.web_port,
     )
     stop_requested = False

@@ -28,7 +28,7 @@ def main() -> int:
     where = settings.database.address if settings.database else str(settings.tracker_db)
     try:
         check_services(settings)  # one line instead of Rasa's endless retries when PostgreSQL is down
-        from bot.graph.conversation_deletion import delete_conversations_idle_since, open_tracker_store
+        from bot.runtime.conversation_deletion import delete_conversations_idle_since, open_tracker_store
 
         store = open_tracker_store(settings)
         deleted = delete_conversations_idle_since(store, time.time() - days * SECONDS_PER_DAY)

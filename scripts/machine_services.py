@@ -10,7 +10,9 @@ import subprocess
 import time
 from pathlib import Path
 
-REDIS_PORT = int(os.environ.get("TEST_REDIS_PORT", "6379"))
+from bot.settings import machine_redis_port
+
+REDIS_PORT = machine_redis_port()
 REDIS_START = [
     "redis-server",
     "--daemonize",

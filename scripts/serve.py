@@ -4,10 +4,12 @@ they answer, and stops them cleanly on Ctrl-C, SIGINT or SIGTERM.
 `python -m scripts.serve` is what `make run` calls; `--shell` talks to the
 assistant in the terminal instead (scripts/console.py), with its own servers on
 free ports. The test suite uses `Stack` to start the same processes on free
-ports. The Rasa server starts with credentials built from the environment
-(bot/channels/credentials.py): Slack and Telegram only when configured; and
-with endpoints built from the settings' profile (bot/endpoints.py), after
-checking that the services of the production profile answer.
+ports. Both servers get the stack's settings, every one, through their
+environment (`Settings.to_env()`). The Rasa server starts with credentials built
+from the settings (bot/channels/credentials.py): Slack and Telegram only when
+configured; and with endpoints built from the settings' profile
+(bot/endpoints.py), after checking that the services of the production profile
+answer.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from typing import Dict, List
 from bot.channels.credentials import write_runtime_credentials
 from bot.endpoints import write_runtime_endpoints
 from bot.services import check_services
-from bot.settings import PROJECT_ROOT, Settings
+from bot.settings import PROJECT_ROOT, RUNTIME_VARIABLES, Settings
 from scripts import console
 from web.server import PageServer
 
@@ -64,36 +66,20 @@ class Stack:
         return f"http://127.0.0.1:{self.settings.web_port}/"
 
     def environment(self) -> Dict[str, str]:
-        env = dict(os.environ)
+        """This process's environment with its settings replaced by `settings.to_env()`, so that both
+        servers rebuild these settings and a stale variable of the shell cannot reach them."""
+        env = {name: value for name, value in os.environ.items() if name not in RUNTIME_VARIABLES}
         env.update(
             PYTHONPATH=str(PROJECT_ROOT),
             RASA_TELEMETRY_ENABLED="false",
             SQLALCHEMY_SILENCE_UBER_WARNING="1",
             TF_CPP_MIN_LOG_LEVEL="2",
             SANIC_HOST="127.0.0.1",
-            # Read by Rasa itself (rasa/utils/tensorflow/environment.py).
-            TF_INTRA_OP_PARALLELISM_THREADS=str(self.settings.tf_intra_op_threads),
-            TF_INTER_OP_PARALLELISM_THREADS=str(self.settings.tf_inter_op_threads),
-            ACTION_TIMEOUT=str(self.settings.action_timeout),  # read by bot/graph/server.py
-            # The input limits and log privacy the channels read (bot/channels/guard.py).
-            MAX_MESSAGE_CHARS=str(self.settings.max_message_chars),
-            MAX_REQUEST_BYTES=str(self.settings.max_request_bytes),
-            LOG_MESSAGES="1" if self.settings.log_messages else "0",
-            # Both servers make the person's summary links (bot/summary/links.py): the same address.
-            PUBLIC_URL=self.settings.summary_base_url,
-            SUMMARY_LINK_TTL=str(self.settings.summary_link_ttl),
         )
-        # The HTTP API token reaches the Rasa server through its environment (bot/graph/server.py),
-        # never its command line, which every local user can read.
-        env.pop("RASA_AUTH_TOKEN", None)
-        if self.settings.auth_token:
-            env["RASA_AUTH_TOKEN"] = self.settings.auth_token
-        for name, secret in (
-            ("SESSION_SECRET", self.settings.session_secret),
-            ("REST_TOKEN", self.settings.rest_token),
-        ):
-            if secret:
-                env[name] = secret
+        # Secrets included: the HTTP API token reaches the Rasa server through its environment
+        # (bot/runtime/server.py), never its command line, which every local user can read. The
+        # TF_*_PARALLELISM_THREADS among them are read by Rasa itself (rasa/utils/tensorflow/environment.py).
+        env.update(self.settings.to_env())
         return env
 
     def _spawn(self, name: str, command: List[str]) -> None:
@@ -129,7 +115,7 @@ class Stack:
         command = [
             str(BIN / "python"),
             "-m",
-            "bot.graph.server",  # `rasa` with the project's speed-ups
+            "bot.runtime.server",  # `rasa` with the project's speed-ups
             subcommand,
             "--model",
             str(self.settings.model_dir),

@@ -40,7 +40,7 @@ class Checked:
     """A message after the checks: `text` to hand to the assistant, or `reply` to send instead."""
 
     text: str | None = None
-    reply: str | None = None
+    reply: str = ""
     reason: str | None = None  # "not_text", "empty", "too_long": for a REST client's error
 
     @property

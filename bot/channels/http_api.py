@@ -1,6 +1,6 @@
 """Bad input to the Rasa server answered with 400 and a JSON error, never a 500 page.
 
-`install()` (called by the launcher, bot/graph/server.py, before Rasa builds
+`install()` (called by the launcher, bot/runtime/server.py, before Rasa builds
 its app) wraps `rasa.server.create_app` so that the app:
 - refuses a body larger than MAX_REQUEST_BYTES with 413 (Sanic's limit);
 - checks the body of each HTTP API route that takes one before Rasa's
@@ -158,7 +158,8 @@ def _text(request: Request, body: Dict[str, Any], settings: Settings) -> None:
             "empty": "`text` must not be empty",
         }.get(checked.reason or "", f"`text` is longer than {settings.max_message_chars} characters")
         raise BadInput(problem)
-    request.parsed_json = {**body, "text": checked.text}
+    # Sanic declares `parsed_json` as None until it parses the body; Rasa's handler reads it from here.
+    request.parsed_json = {**body, "text": checked.text}  # type: ignore[assignment]
 
 
 def check_parse(request: Request, body: Any, settings: Settings) -> None:

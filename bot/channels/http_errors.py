@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from http import HTTPStatus
-from typing import Any, Tuple
+from typing import Any, Dict, Tuple
 
 from sanic import response
 from sanic.request import Request
@@ -32,11 +32,12 @@ def read_json(request: Request) -> Tuple[Any, str | None]:
         return None, "the request body is not valid JSON (UTF-8)"
 
 
-def read_json_object(request: Request) -> Tuple[dict | None, str | None]:
+def json_object_or_error(request: Request) -> Dict[str, Any] | HTTPResponse:
+    """The JSON object a channel's webhook was sent, or the 400 JSON error to answer instead."""
     body, problem = read_json(request)
     if problem is None and not isinstance(body, dict):
-        return None, f"the request body must be a JSON object, not {_kind(body)}"
-    return body, problem
+        problem = f"the request body must be a JSON object, not {_kind(body)}"
+    return body if problem is None else json_error(HTTPStatus.BAD_REQUEST, problem)
 
 
 def _kind(value: Any) -> str:

@@ -75,7 +75,6 @@ def install(log_messages: bool) -> None:
 def guard_handlers(app: Sanic, log_messages: bool) -> None:
     """Once Rasa and Sanic have set up logging: every handler drops DEBUG records (LOG_MESSAGES off)."""
 
-    @app.listener("before_server_start")
     async def filter_debug_records(_app: Sanic, _loop: object) -> None:
         if log_messages:
             logger.warning("LOG_MESSAGES is on: message text and health data are written to this log")
@@ -85,3 +84,5 @@ def guard_handlers(app: Sanic, log_messages: bool) -> None:
             for handler in getattr(each, "handlers", []):
                 if not any(isinstance(f, NoDebugRecords) for f in handler.filters):
                     handler.addFilter(NoDebugRecords())
+
+    app.register_listener(filter_debug_records, "before_server_start")

@@ -56,7 +56,7 @@ def answering_outages(on_new_message: Handler) -> Handler:
         before = len(collected) if isinstance(collected, list) else 0
         held = None if isinstance(collected, list) else HeldReplies(channel)
         if held is not None:
-            message.output_channel = held  # type: ignore[assignment]
+            message.output_channel = held
         try:
             await on_new_message(message)
         except STORE_ERRORS as error:

@@ -6,7 +6,7 @@ a colour. No Rasa import: the terminal client uses this too.
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Any, Mapping, TypeGuard
 
 CLINICAL_TYPES = ("assessment", "emergency")
 TRIAGE_LABELS = {
@@ -25,7 +25,7 @@ def is_summary(payload: Any) -> bool:
     return isinstance(payload, Mapping) and payload.get("type") == SUMMARY_TYPE
 
 
-def is_clinical(payload: Any) -> bool:
+def is_clinical(payload: Any) -> TypeGuard[Mapping[str, Any]]:
     """True for the assistant's own payloads (bot/vocabulary.yml), not a channel-native custom message."""
     return isinstance(payload, Mapping) and payload.get("type") in CLINICAL_TYPES
 

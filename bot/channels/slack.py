@@ -24,11 +24,11 @@ import logging
 import re
 from dataclasses import dataclass
 from http import HTTPStatus
-from typing import Any, Awaitable, Callable, Dict, List, Tuple
+from typing import Any, Dict, List, Mapping, Tuple, TypeGuard
 from urllib.parse import parse_qs
 
 import aiohttp
-from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from rasa.core.channels.channel import InputChannel, OutputChannel
 from rasa.core.channels.slack import SlackBot
 from rasa.core.channels.slack import SlackInput as RasaSlackInput
 from sanic import Blueprint, response
@@ -37,12 +37,12 @@ from sanic.response import HTTPResponse
 from slack_sdk.errors import SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.channels.guard import check_message, log_message
-from bot.channels.http_errors import json_error, read_json_object
-from bot.channels.outages import Handler, answering_outages, fail_loudly
+from bot.channels.hardening import Intake, webhook_blueprint
+from bot.channels.http_errors import json_error, json_object_or_error
+from bot.channels.outages import Handler
 from bot.channels.payloads import SUMMARY_FILE_NAME, heading, is_clinical, is_summary
 from bot.channels.senders import SLACK, conversation_id, native_id
-from bot.settings import SLACK_API_URL, Settings
+from bot.settings import SLACK_API_URL
 from bot.summary.service import summary_pdf
 
 logger = logging.getLogger(__name__)
@@ -71,7 +71,7 @@ def text_sections(text: str) -> List[Dict[str, Any]]:
     return sections
 
 
-def clinical_blocks(payload: Dict[str, Any], text: str) -> List[Dict[str, Any]]:
+def clinical_blocks(payload: Mapping[str, Any], text: str) -> List[Dict[str, Any]]:
     body = text or str(payload.get("advice") or "")
     return [{"type": "header", "text": plain(heading(payload)[:HEADER_LIMIT])}, *text_sections(body)][
         :MAX_BLOCKS
@@ -159,6 +159,7 @@ class SlackInput(RasaSlackInput):
     def from_credentials(cls, credentials: Dict[str, Any] | None) -> InputChannel:
         if not credentials:
             cls.raise_missing_credentials_exception()
+        assert credentials  # for mypy: Rasa's raise_missing_credentials_exception never returns
         return cls(
             credentials.get("slack_token"),
             credentials.get("slack_channel"),
@@ -180,14 +181,9 @@ class SlackInput(RasaSlackInput):
             self.slack_token, channel or self.slack_channel, thread_id, self.proxy, self.api_url
         )
 
-    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        settings = Settings.from_env()
-        on_new_message = answering_outages(on_new_message)
-        slack_webhook = fail_loudly(Blueprint("slack_webhook", __name__))
-
-        @slack_webhook.route("/", methods=["GET"])
-        async def health(_: Request) -> HTTPResponse:
-            return response.json({"status": "ok"})
+    def blueprint(self, on_new_message: Handler) -> Blueprint:
+        intake = Intake(self.name(), on_new_message, logger, "a Slack message")
+        slack_webhook = webhook_blueprint("slack_webhook", __name__)
 
         @slack_webhook.route("/webhook", methods=["GET", "POST"])
         async def webhook(request: Request) -> HTTPResponse:
@@ -197,9 +193,9 @@ class SlackInput(RasaSlackInput):
                 return response.text("", status=HTTPStatus.OK, headers={"X-Slack-No-Retry": "1"})
             content_type = (request.content_type or "").split(";")[0].strip().lower()
             if content_type == "application/json":
-                body, problem = read_json_object(request)
-                if body is None:
-                    return json_error(HTTPStatus.BAD_REQUEST, problem or "bad request")
+                body = json_object_or_error(request)
+                if isinstance(body, HTTPResponse):
+                    return body
                 if body.get("type") == "url_verification":
                     return response.json({"challenge": str(body.get("challenge", ""))})
                 turn = self._event_turn(body)
@@ -214,7 +210,7 @@ class SlackInput(RasaSlackInput):
                 )
             if turn is None:
                 return response.text("not a message for the assistant")
-            self._start(turn, on_new_message, settings)
+            self._start(turn, intake)
             return response.text("")
 
         return slack_webhook
@@ -279,20 +275,17 @@ class SlackInput(RasaSlackInput):
             bot_users=[user_id],
         )
 
-    def _start(self, turn: SlackTurn, on_new_message: Handler, settings: Settings) -> None:
+    def _start(self, turn: SlackTurn, intake: Intake) -> None:
         """Answers in the background: Slack wants its 200 within three seconds."""
         output = self.get_output_channel(turn.channel, turn.thread if self.use_threads else None)
         sender_id = conversation_id(SLACK, self._get_conversation_id(turn.user, turn.channel, turn.thread))
-        checked = check_message(turn.text, settings.max_message_chars)
-        if checked.accepted:
-            log_message(self.name(), sender_id, checked.text, settings.log_messages)
+        checked = intake.check(turn.text, sender_id)
+        if checked.text is not None:
             metadata = {"out_channel": turn.channel, "thread_id": turn.thread, "users": turn.bot_users}
-            work = on_new_message(
-                UserMessage(checked.text, output, sender_id, input_channel=self.name(), metadata=metadata)
-            )
+            work = intake.take_in(checked.text, output, sender_id, metadata)
         else:
-            work = output.send_text_message(sender_id, checked.reply or "")
-        task = asyncio.create_task(_logging_failures(work))
+            work = output.send_text_message(sender_id, checked.reply)
+        task = asyncio.create_task(intake.attempt(work))
         self._background_tasks.add(task)
         task.add_done_callback(self._background_tasks.discard)
 
@@ -306,7 +299,7 @@ class SlackTurn:
     bot_users: List[str]
 
 
-def _slack_id(value: Any) -> bool:
+def _slack_id(value: Any) -> TypeGuard[str]:
     """Slack ids (users, channels) are short runs of letters and digits."""
     return isinstance(value, str) and bool(_SLACK_ID.fullmatch(value))
 
@@ -325,10 +318,3 @@ def _form_payload(request: Request) -> Tuple[Dict[str, Any] | None, str]:
     if not isinstance(payload, dict):
         return None, "the interaction `payload` must be a JSON object"
     return payload, ""
-
-
-async def _logging_failures(work: Awaitable[Any]) -> None:
-    try:
-        await work
-    except Exception as error:  # the type only: an error's text can quote the message
-        logger.error("a Slack message could not be handled: %s", type(error).__name__)

@@ -21,17 +21,17 @@ from __future__ import annotations
 import inspect
 import json
 import logging
-from typing import Any, Awaitable, Callable, Dict
+from typing import Any, Dict
 
-from rasa.core.channels.channel import OutputChannel, UserMessage
+from rasa.core.channels.channel import OutputChannel
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
 
-from bot.channels.guard import check_message, log_message
-from bot.channels.outages import answering_outages, fail_loudly
+from bot.channels.hardening import Intake
+from bot.channels.outages import Handler, fail_loudly
 from bot.channels.senders import SOCKETIO, conversation_id
-from bot.channels.session_ids import SessionIds, session_secret
-from bot.settings import Settings
+from bot.channels.session_ids import SessionIds
+from bot.signing_secret import session_secret
 
 logger = logging.getLogger(__name__)
 
@@ -70,14 +70,13 @@ class WebChatInput(SocketIOInput):
     def get_output_channel(self) -> OutputChannel | None:
         return None if self.sio is None else WebChatOutput(self.sio, self.bot_message_evt)
 
-    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        settings = Settings.from_env()
-        session_ids = SessionIds(session_secret(settings))
-        guarded = answering_outages(on_new_message)
-        socketio_webhook = fail_loudly(super().blueprint(guarded))
+    def blueprint(self, on_new_message: Handler) -> Blueprint:
+        intake = Intake(self.name(), on_new_message, logger, "a chat page message")
+        session_ids = SessionIds(session_secret(intake.settings))
+        socketio_webhook = fail_loudly(super().blueprint(intake.handle))
         sio = self.sio
         # engine.io's own cap (1,000,000 bytes) would drop the connection before the guard could reply.
-        sio.eio.max_http_buffer_size = settings.max_request_bytes
+        sio.eio.max_http_buffer_size = intake.settings.max_request_bytes
 
         async def join(sid: str, room: str) -> None:
             joined = sio.enter_room(sid, room, namespace=self.namespace)
@@ -108,22 +107,13 @@ class WebChatInput(SocketIOInput):
             else:
                 sender_id = conversation_id(SOCKETIO, sid)
                 await join(sid, sender_id)
-            checked = check_message(data.get("message"), settings.max_message_chars)
-            if not checked.accepted:
-                await refuse(sid, checked.reply or NOT_A_MESSAGE)
+            checked = intake.check(data.get("message"), sender_id)
+            if checked.text is None:
+                await refuse(sid, checked.reply)
                 return
-            log_message(self.name(), sender_id, checked.text, settings.log_messages)
-            message = UserMessage(
-                checked.text,
-                WebChatOutput(sio, self.bot_message_evt),
-                sender_id,
-                input_channel=self.name(),
-                metadata=_metadata(data.get(self.metadata_key)),
-            )
-            try:
-                await guarded(message)
-            except Exception as error:  # the type only: an error's text can quote the message
-                logger.error("a chat page message could not be handled: %s", type(error).__name__)
+            output = WebChatOutput(sio, self.bot_message_evt)
+            metadata = _metadata(data.get(self.metadata_key))
+            if not await intake.attempt(intake.take_in(checked.text, output, sender_id, metadata)):
                 await refuse(sid, FAILED)
 
         return socketio_webhook

@@ -21,18 +21,17 @@ assessment or emergency starts with its triage level in words.
 from __future__ import annotations
 
 import asyncio
-import hmac
 import io
 import logging
 from http import HTTPStatus
-from typing import Any, Awaitable, Callable, Dict, List
+from typing import Any, Dict, List
 
 import aiohttp
 from aiogram import Bot
 from aiogram.bot.api import TelegramAPIServer
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from aiogram.utils.exceptions import TelegramAPIError
-from rasa.core.channels.channel import InputChannel, UserMessage
+from rasa.core.channels.channel import InputChannel
 from rasa.core.channels.telegram import TelegramInput as RasaTelegramInput
 from rasa.core.channels.telegram import TelegramOutput as RasaTelegramOutput
 from rasa.shared.exceptions import RasaException
@@ -40,12 +39,12 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels.guard import check_message, log_message
-from bot.channels.http_errors import json_error, read_json_object
-from bot.channels.outages import answering_outages, fail_loudly
+from bot.channels.hardening import Intake, same_secret, webhook_blueprint
+from bot.channels.http_errors import json_error, json_object_or_error
+from bot.channels.outages import Handler
 from bot.channels.payloads import SUMMARY_FILE_NAME, heading, is_clinical, is_summary, summary
 from bot.channels.senders import TELEGRAM, conversation_id, native_id
-from bot.settings import TELEGRAM_API_URL, Settings
+from bot.settings import TELEGRAM_API_URL
 from bot.summary.service import summary_pdf
 
 logger = logging.getLogger(__name__)
@@ -124,6 +123,7 @@ class TelegramInput(RasaTelegramInput):
     def from_credentials(cls, credentials: Dict[str, Any] | None) -> InputChannel:
         if not credentials:
             cls.raise_missing_credentials_exception()
+        assert credentials  # for mypy: Rasa's raise_missing_credentials_exception never returns
         if not credentials.get("secret_token"):
             raise RasaException("the Telegram channel needs a `secret_token` to check its webhook requests")
         return cls(
@@ -165,29 +165,22 @@ class TelegramInput(RasaTelegramInput):
             await bot.session.close()
 
     def _authentic(self, request: Request) -> bool:
-        return hmac.compare_digest(
-            request.headers.get(SECRET_HEADER, "").encode(), self.secret_token.encode()
-        )
+        return same_secret(request.headers.get(SECRET_HEADER, ""), self.secret_token)
 
-    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+    def blueprint(self, on_new_message: Handler) -> Blueprint:
         # Rasa builds channels before its event loop runs, as Rasa's own connector assumes.
         asyncio.run(self.register_webhook())
-        on_new_message = answering_outages(on_new_message)
-        settings = Settings.from_env()
-        telegram_webhook = fail_loudly(Blueprint("telegram_webhook", __name__))
+        intake = Intake(self.name(), on_new_message, logger, "the Telegram message")
+        telegram_webhook = webhook_blueprint("telegram_webhook", __name__)
         out_channel = self.get_output_channel()
-
-        @telegram_webhook.route("/", methods=["GET"])
-        async def health(_: Request) -> HTTPResponse:
-            return response.json({"status": "ok"})
 
         @telegram_webhook.route("/webhook", methods=["POST"])
         async def message(request: Request) -> HTTPResponse:
             if not self._authentic(request):
                 return response.text("invalid secret token", status=HTTPStatus.UNAUTHORIZED)
-            body, problem = read_json_object(request)
-            if body is None:
-                return json_error(HTTPStatus.BAD_REQUEST, problem or "expected a Telegram Update")
+            body = json_object_or_error(request)
+            if isinstance(body, HTTPResponse):
+                return body
             try:
                 update = Update(**body)
                 text, chat_id = await _read(update, out_channel)
@@ -200,23 +193,12 @@ class TelegramInput(RasaTelegramInput):
                 return response.text("success")
             sender_id = conversation_id(TELEGRAM, chat_id)
             command = COMMANDS.get(text.strip(), text) if isinstance(text, str) else text
-            checked = check_message(command, settings.max_message_chars)
-            try:
-                if not checked.accepted:
-                    await out_channel.send_text_message(sender_id, checked.reply or NOT_TEXT_NOTE)
-                    return response.text("success")
-                log_message(self.name(), sender_id, checked.text, settings.log_messages)
-                await on_new_message(
-                    UserMessage(
-                        checked.text,
-                        out_channel,
-                        sender_id,
-                        input_channel=self.name(),
-                        metadata=self.get_metadata(request),
-                    )
-                )
-            except Exception as error:  # Telegram would redeliver on an error status: log instead
-                logger.error("the Telegram message could not be handled: %s", type(error).__name__)
+            checked = intake.check(command, sender_id)
+            if checked.text is None:
+                work = out_channel.send_text_message(sender_id, checked.reply)
+            else:
+                work = intake.take_in(checked.text, out_channel, sender_id, self.get_metadata(request))
+            await intake.attempt(work)  # a failure is logged: Telegram would redeliver on an error status
             return response.text("success")
 
         return telegram_webhook

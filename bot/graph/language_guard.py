@@ -23,9 +23,8 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.names import NON_ENGLISH_INTENT
 from bot.nlp.language import is_english
-
-NON_ENGLISH_INTENT = "non_english"
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)

@@ -32,10 +32,9 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.knowledge import load_knowledge_base
+from bot.names import CONCEPT_QUESTION_INTENT
 from bot.question_matching import default_matcher
 from bot.questions import reread_as_question, unsure_question_intent
-
-QUESTION_INTENT = "ask_concept"
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -59,7 +58,7 @@ class QuestionRouter(GraphComponent):
             entities = message.get(ENTITIES) or []
             ranking = message.get(INTENT_RANKING_KEY) or []
             if text and reread_as_question(intent, text, entities, kb):
-                _read_as(message, QUESTION_INTENT, 1.0, intent)
+                _read_as(message, CONCEPT_QUESTION_INTENT, 1.0, intent)
             elif guess := unsure_question_intent(intent, ranking, text, entities):
                 confidence = next(r[PREDICTED_CONFIDENCE_KEY] for r in ranking if r[INTENT_NAME_KEY] == guess)
                 _read_as(message, guess, confidence, intent)

@@ -5,18 +5,24 @@ guarantee that "I suddenly can't feel my legs" in the middle of the
 interview gets the emergency reply. This policy, with the highest priority,
 predicts `action_emergency` right after any user message that calls for it
 (see `bot.red_flags.emergency_flags`), whatever else is going on, and then
-waits for the person.
+waits for the person. Loading it refuses plain `rasa run` and `rasa shell`
+(serving_guard.py).
 """
 
 from __future__ import annotations
 
+from typing import Any, Dict
+
+from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot import red_flags
 from bot.graph.reply_first_policy import ReplyFirstPolicy, latest_and_all
-
-ACTION_EMERGENCY = "action_emergency"
+from bot.graph.serving_guard import refuse_unpatched_serving
+from bot.names import ACTION_EMERGENCY
 
 
 @DefaultV1Recipe.register(
@@ -38,3 +44,15 @@ class RedFlagPolicy(ReplyFirstPolicy):
             asking=tracker.get_slot("red_flag_asking"),
         )
         return flags is not None
+
+    @classmethod
+    def load(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> ReplyFirstPolicy:
+        refuse_unpatched_serving()
+        return super().load(config, model_storage, resource, execution_context, **kwargs)

@@ -15,7 +15,8 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.findings import Findings, Turn
 from bot.graph.reply_first_policy import ReplyFirstPolicy, latest_and_all
-from bot.someone_else import ACTION_ABOUT_SOMEONE_ELSE, describes_their_symptoms, states_own_symptoms
+from bot.names import ACTION_ABOUT_SOMEONE_ELSE
+from bot.someone_else import describes_their_symptoms, states_own_symptoms
 
 
 @DefaultV1Recipe.register(

@@ -5,9 +5,10 @@ the next action from the last `max_history` dialogue states alone: the intents,
 entity types, slots, active loop and previous actions. Everyone's interview walks
 through the same few of them, so the same input reaches the model again and
 again, and each scoring is a TensorFlow call: a quarter of a turn's time in the
-profile in docs/benchmarks.md. `install()` keeps the last CACHE_SIZE predictions
-by their states and answers a repeated state without the model, with the same
-confidences; the states are computed exactly as TED computes them for the model.
+profile in docs/benchmarks.md. `RememberingTEDPolicy`, the TED that config.yml
+names, keeps the last CACHE_SIZE predictions by their states and answers a
+repeated state without the model, with the same confidences; the states are
+computed exactly as TED computes them for the model.
 """
 
 from __future__ import annotations
@@ -18,13 +19,12 @@ from typing import Any, Dict, Hashable, List
 
 from rasa.core.policies.policy import PolicyPrediction
 from rasa.core.policies.ted_policy import TEDPolicy
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import TEXT
 
 CACHE_SIZE = 4096  # a prediction is a few hundred numbers: a few MB at most
-
-_rasa_predict = TEDPolicy.predict_action_probabilities
 
 
 class PredictionCache:
@@ -60,41 +60,40 @@ def freeze(value: Any) -> Hashable:
     return value
 
 
-def cache_of(policy: TEDPolicy) -> PredictionCache:
-    cache = policy.__dict__.get("_prediction_cache")
-    if cache is None:
-        cache = policy.__dict__["_prediction_cache"] = PredictionCache()
-    return cache
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.POLICY_WITH_END_TO_END_SUPPORT, is_trainable=True)
+class RememberingTEDPolicy(TEDPolicy):
+    """TED, answering a dialogue state it has already scored from memory."""
 
+    @property
+    def prediction_cache(self) -> PredictionCache:
+        cache = self.__dict__.get("_prediction_cache")
+        if cache is None:
+            cache = self.__dict__["_prediction_cache"] = PredictionCache()
+        return cache
 
-def predict_action_probabilities(
-    self: TEDPolicy,
-    tracker: DialogueStateTracker,
-    domain: Domain,
-    rule_only_data: Dict[str, Any] | None = None,
-    precomputations: Any = None,
-    **kwargs: Any,
-) -> PolicyPrediction:
-    if self.model is None or TEXT in self.fake_features:
-        # Untrained, or trained end to end: the user's text takes part and states are not enough.
-        return _rasa_predict(self, tracker, domain, rule_only_data, precomputations, **kwargs)
-    states: List[Any] = self._prediction_states(
-        tracker, domain, use_text_for_last_user_input=self.only_e2e, rule_only_data=rule_only_data
-    )
-    key = freeze(states)
-    cache = cache_of(self)
-    prediction = cache.get(key)
-    if prediction is None:
-        prediction = _rasa_predict(self, tracker, domain, rule_only_data, precomputations, **kwargs)
-        cache.put(key, prediction)
-    answer = copy.copy(prediction)
-    answer.probabilities = list(prediction.probabilities)
-    return answer
-
-
-def install() -> None:
-    TEDPolicy.predict_action_probabilities = predict_action_probabilities  # type: ignore[method-assign]
-
-
-def uninstall() -> None:
-    TEDPolicy.predict_action_probabilities = _rasa_predict  # type: ignore[method-assign]
+    def predict_action_probabilities(
+        self,
+        tracker: DialogueStateTracker,
+        domain: Domain,
+        rule_only_data: Dict[str, Any] | None = None,
+        precomputations: Any = None,
+        **kwargs: Any,
+    ) -> PolicyPrediction:
+        if self.model is None or TEXT in self.fake_features:
+            # Untrained, or trained end to end: the user's text takes part and states are not enough.
+            return super().predict_action_probabilities(
+                tracker, domain, rule_only_data, precomputations, **kwargs
+            )
+        states: List[Any] = self._prediction_states(
+            tracker, domain, use_text_for_last_user_input=self.only_e2e, rule_only_data=rule_only_data
+        )
+        key = freeze(states)
+        prediction = self.prediction_cache.get(key)
+        if prediction is None:
+            prediction = super().predict_action_probabilities(
+                tracker, domain, rule_only_data, precomputations, **kwargs
+            )
+            self.prediction_cache.put(key, prediction)
+        answer = copy.copy(prediction)
+        answer.probabilities = list(prediction.probabilities)
+        return answer

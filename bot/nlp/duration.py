@@ -133,10 +133,10 @@ def _since_start(words: Set[str], last: bool, today: date) -> date | None:
         return _most_recent(_easter, today)
     for season, month in _SEASON_START.items():
         if season in words:
-            return _period_start(lambda year, m=month: date(year, m, 1), 3, last, today)
+            return _period_start(_first_of(month), 3, last, today)
     for name, month in _MONTHS.items():
         if name in words:
-            return _period_start(lambda year, m=month: date(year, m, 1), 1, last, today)
+            return _period_start(_first_of(month), 1, last, today)
     for index, weekday in enumerate(_WEEKDAYS):
         if weekday in words:
             days = (today.weekday() - index) % 7 or 7
@@ -151,6 +151,11 @@ def _since_start(words: Set[str], last: bool, today: date) -> date | None:
         if period in words:
             return today - timedelta(days=round(weeks * 7))
     return None
+
+
+def _first_of(month: int) -> Callable[[int], date]:
+    """The first day of `month` in a given year."""
+    return lambda year: date(year, month, 1)
 
 
 def _most_recent(on_year: Callable[[int], date], today: date) -> date:

@@ -168,16 +168,16 @@ class ClinicalExtractor:
                     signs.append(sign)
                 lexicon_count = len(group)
                 for extra in extra_spans:
-                    span = self._char_span(doc, extra)
-                    extras.append((extra, span))
-                    if span is not None:
-                        group.append(span)
+                    extra_span = self._char_span(doc, extra)
+                    extras.append((extra, extra_span))
+                    if extra_span is not None:
+                        group.append(extra_span)
             doc = component(doc)
         spans = list(doc.spans[SPAN_GROUP])
         candidates = self._lexicon_candidates(spans[:lexicon_count], signs)
         blockers = [span for span in spans[:lexicon_count] if span.label_.endswith(BLOCKER_SUFFIX)]
-        for extra, span in extras:
-            candidate = self._extra_candidate(extra, span, signs)
+        for extra, extra_span in extras:
+            candidate = self._extra_candidate(extra, extra_span, signs)
             if not _blocked(candidate, blockers):
                 candidates.append(candidate)
         entities = [candidate.as_dict() for candidate in self._merge(candidates) if self._trusted(candidate)]

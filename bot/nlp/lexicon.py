@@ -160,7 +160,7 @@ def _entity_types(raw: Any, vocabulary: Vocabulary, where: str) -> FrozenSet[str
 
 
 def _phrases(raw: Any, where: str) -> Tuple[Phrase, ...]:
-    _require(isinstance(raw, list) and raw, where, "expected a non-empty list of phrases")
+    _require(isinstance(raw, list) and bool(raw), where, "expected a non-empty list of phrases")
     return tuple(_phrase(item, f"{where}[{i}]") for i, item in enumerate(raw))
 
 
@@ -173,14 +173,14 @@ def _phrase(item: Any, where: str) -> Phrase:
         set(item) == {"literal", "pattern"}, where, f"expected keys literal and pattern, got {sorted(item)}"
     )
     literal, pattern = item["literal"], item["pattern"]
-    _require(isinstance(literal, str) and literal.strip(), f"{where}", "literal must be a non-empty string")
+    _require(isinstance(literal, str) and bool(literal.strip()), where, "literal must be a non-empty string")
     errors = validate_token_pattern(pattern) if isinstance(pattern, list) and pattern else ["empty pattern"]
     _require(not errors, f"{where} ({literal})", f"invalid spaCy token pattern: {errors}")
     return Phrase(literal, tuple(pattern))
 
 
 def _context_rules(raw: Any, where: str) -> Tuple[Dict[str, Any], ...]:
-    _require(isinstance(raw, list) and raw, where, "expected a non-empty list of ConText rules")
+    _require(isinstance(raw, list) and bool(raw), where, "expected a non-empty list of ConText rules")
     rules = []
     for i, rule in enumerate(raw):
         here = f"{where}[{i}]"
@@ -205,7 +205,8 @@ def _words(raw: Any, where: str) -> FrozenSet[str]:
 
 def _mapping(raw: Any, where: str) -> Dict[str, Any]:
     _require(isinstance(raw, dict), where, "expected a mapping")
-    return raw
+    mapping: Dict[str, Any] = raw
+    return mapping
 
 
 def _require(condition: bool, where: str, message: str) -> None:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
-from typing import Iterable, List, Tuple
+from typing import Any, Dict, Iterable, List, Tuple
 
 import medspacy
 import spacy
@@ -115,7 +115,7 @@ def load_pipeline(directory: Path) -> Tuple[Language, Lexicon, Recognition]:
     return nlp, lexicon, recognition
 
 
-def phrase_pattern(nlp: Language, phrase: Phrase) -> List[dict]:
+def phrase_pattern(nlp: Language, phrase: Phrase) -> List[Dict[str, Any]]:
     """The token pattern of a phrase; a plain phrase matches on each token's NORM."""
     if phrase.pattern is not None:
         return list(phrase.pattern)

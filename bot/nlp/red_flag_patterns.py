@@ -16,7 +16,7 @@ import itertools
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, FrozenSet, Iterable, List, Mapping, Tuple
+from typing import Any, Dict, FrozenSet, Iterable, List, Mapping, Set, Tuple
 
 import yaml
 from spacy.matcher import Matcher
@@ -156,8 +156,9 @@ class Rule:
         required = []
         for alternatives, optional in zip(self.elements, self.optional, strict=True):
             firsts = [alternative[0] for alternative in alternatives]
-            if not optional and not any(isinstance(token, Except) for token in firsts):
-                required.append(frozenset().union(*firsts))
+            words = [token for token in firsts if not isinstance(token, Except)]
+            if not optional and len(words) == len(firsts):
+                required.append(frozenset[str]().union(*words))
         return required
 
 
@@ -227,7 +228,7 @@ def load_recognition(path: Path = RED_FLAGS_FILE) -> Recognition:
     return Recognition(path, tuple(rules), lemmas)
 
 
-def _sets(raw: Any, where: str) -> Dict[str, Tuple[Tuple[FrozenSet[str], ...], ...]]:
+def _sets(raw: Any, where: str) -> Dict[str, Tuple[Tuple[Token, ...], ...]]:
     if not isinstance(raw, dict):
         raise RedFlagDefinitionError(f"{where}: expected a mapping of set names to word lists")
     sets = {}
@@ -244,7 +245,7 @@ def _sets(raw: Any, where: str) -> Dict[str, Tuple[Tuple[FrozenSet[str], ...], .
 
 def _alternatives(items: Iterable[str]) -> Tuple[Tuple[Token, ...], ...]:
     """Items as token sequences; the one-word items of a set merge into one token."""
-    single: set = set()
+    single: Set[str] = set()
     multi: List[Tuple[Token, ...]] = []
     for item in items:
         words = [w for w in re.split(r"[\s+]+", item.strip().lower()) if w]

@@ -24,7 +24,7 @@ MIN_LENGTH = 5
 def english_words() -> FrozenSet[str]:
     """The words of pyspellchecker's English dictionary a look-up can meet (MIN_LENGTH letters
     or more, letters only), loaded once per process."""
-    data = resources.files("spellchecker").joinpath("resources", "en.json.gz").read_bytes()
+    data = resources.files("spellchecker").joinpath("resources").joinpath("en.json.gz").read_bytes()
     return frozenset(
         word for word in json.loads(gzip.decompress(data)) if len(word) >= MIN_LENGTH and word.isalpha()
     )

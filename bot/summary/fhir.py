@@ -101,7 +101,8 @@ def fhir_bundle(summary: Summary, conversation_id: str) -> Dict[str, Any]:
             for role, resource in resources
         ],
     }
-    return json.loads(Bundle.parse_obj(bundle).json())
+    checked: Dict[str, Any] = json.loads(Bundle.parse_obj(bundle).json())
+    return checked
 
 
 def _full_url(conversation_id: str, made_at: datetime, role: str) -> str:

@@ -18,8 +18,8 @@ from datetime import datetime, timezone
 from typing import Dict
 from urllib.parse import quote, urlencode
 
-from bot.channels.session_ids import session_secret
 from bot.settings import Settings
+from bot.signing_secret import session_secret
 
 #: A format's file name in the links and the HTTP API.
 FORMATS = {"html": "summary.html", "pdf": "summary.pdf", "fhir": "summary.fhir.json"}

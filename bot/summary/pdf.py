@@ -22,6 +22,7 @@ def render_pdf(html: str) -> bytes:
     try:
         document = HTML(string=html, base_url=None, url_fetcher=URLFetcher(allowed_protocols=()))
         # The PDF/UA-1 variant turns on pdf_tags (the structure tree, /MarkInfo) and writes its XMP.
-        return document.write_pdf(pdf_variant="pdf/ua-1")
+        pdf: bytes = document.write_pdf(pdf_variant="pdf/ua-1")
+        return pdf
     except Exception as error:
         raise SummaryPdfError(f"the PDF could not be rendered: {type(error).__name__}") from error

@@ -12,7 +12,6 @@ import asyncio
 import functools
 import json
 import logging
-import os
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -20,7 +19,7 @@ from datetime import datetime, timezone
 from typing import Any, Callable, Mapping
 
 from bot.knowledge import load_knowledge_base
-from bot.settings import PROJECT_ROOT
+from bot.settings import PROJECT_ROOT, Settings
 from bot.summary.content import Provenance, Summary, build_summary
 from bot.summary.fhir import fhir_bundle
 from bot.summary.html import render_html
@@ -48,7 +47,7 @@ class Document:
 @functools.lru_cache(maxsize=1)
 def code_revision() -> str:
     """ASSISTANT_REVISION (set when an image is built), else the git commit of this checkout."""
-    given = os.environ.get("ASSISTANT_REVISION")
+    given = Settings.from_env().revision
     if given:
         return given
     try:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from interview_script import OPENING
 
-from bot.graph.forget_me import FORGOTTEN
+from bot.runtime.forget_me import FORGOTTEN
 
 from .client import new_sender
 from .conftest import LocalCluster

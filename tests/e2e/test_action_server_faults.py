@@ -1,5 +1,5 @@
 """The action server down, slow, then back: the person always gets a reply with the safety advice,
-and the Rasa server needs no restart (bot/graph/action_fallback.py).
+and the Rasa server needs no restart (bot/runtime/action_fallback.py).
 
 One Rasa server on free ports whose action server address is a free port `P`:
 nothing listens on `P` at first, then a small HTTP server that never answers in

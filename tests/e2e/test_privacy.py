@@ -18,8 +18,8 @@ from typing import Any, Dict, List
 import pytest
 
 from actions.privacy import CONFIRM_QUESTION, KEPT
-from bot.graph.forget_me import FORGOTTEN
 from bot.interview import QUESTIONS
+from bot.runtime.forget_me import FORGOTTEN
 from bot.settings import PROJECT_ROOT, Settings
 from scripts.serve import Stack, free_port
 

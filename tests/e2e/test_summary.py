@@ -16,8 +16,8 @@ import pytest
 from fhir.resources.bundle import Bundle
 from pypdf import PdfReader
 
-from bot.graph.forget_me import FORGOTTEN
 from bot.knowledge import load_knowledge_base
+from bot.runtime.forget_me import FORGOTTEN
 from bot.summary.links import summary_links
 
 pytestmark = pytest.mark.e2e

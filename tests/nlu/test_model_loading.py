@@ -1,4 +1,4 @@
-"""The server's quicker load of DIET and TED (bot/graph/model_loading.py) predicts
+"""The server's quicker load of DIET and TED (bot/runtime/model_loading.py) predicts
 exactly what Rasa's own load predicts: intents, entities and next actions."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from rasa.core.agent import Agent
 from rasa.core.policies.ted_policy import TEDPolicy
 from story_trackers import story_trackers
 
-from bot.graph import model_loading
+from bot.runtime import model_loading
 
 TEST_SET = Path(__file__).with_name("test_set.yml")
 

@@ -4,7 +4,7 @@ step of every story, a remembered prediction is the one the model makes."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Iterator, List
+from typing import List
 
 import numpy as np
 import pytest
@@ -14,11 +14,11 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 from story_trackers import story_trackers
 
-from bot.graph import ted_cache
+from bot.graph.ted_cache import RememberingTEDPolicy
 
 
 @pytest.fixture(scope="module")
-def ted(model_path: Path) -> TEDPolicy:
+def ted(model_path: Path) -> RememberingTEDPolicy:
     agent = Agent.load(str(model_path))
     nodes = agent.processor.graph_runner._instantiated_nodes.values()  # type: ignore[union-attr]
     return next(node._component for node in nodes if isinstance(node._component, TEDPolicy))
@@ -32,25 +32,30 @@ def steps() -> tuple[List[DialogueStateTracker], Domain]:
     return [prior.copy() for story in stories for prior, _ in story.generate_all_prior_trackers()], domain
 
 
-@pytest.fixture
-def uninstalled_afterwards() -> Iterator[None]:
-    yield
-    ted_cache.uninstall()
-
-
 def _model_scores(ted: TEDPolicy, trackers: List[DialogueStateTracker], domain: Domain) -> List[List[float]]:
+    return [
+        TEDPolicy.predict_action_probabilities(ted, tracker, domain).probabilities for tracker in trackers
+    ]
+
+
+def _answers(
+    ted: RememberingTEDPolicy, trackers: List[DialogueStateTracker], domain: Domain
+) -> List[List[float]]:
     return [ted.predict_action_probabilities(tracker, domain).probabilities for tracker in trackers]
 
 
-def test_remembered_predictions_are_the_models(ted: TEDPolicy, steps, uninstalled_afterwards: None) -> None:
+def test_the_served_ted_remembers_its_predictions(ted: TEDPolicy) -> None:
+    assert isinstance(ted, RememberingTEDPolicy)  # config.yml names it
+
+
+def test_remembered_predictions_are_the_models(ted: RememberingTEDPolicy, steps) -> None:
     trackers, domain = steps
     expected = _model_scores(ted, trackers, domain)
-    ted_cache.install()
 
-    first = _model_scores(ted, trackers, domain)
-    cache = ted_cache.cache_of(ted)
+    first = _answers(ted, trackers, domain)
+    cache = ted.prediction_cache
     asked_the_model = cache.misses
-    again = _model_scores(ted, trackers, domain)
+    again = _answers(ted, trackers, domain)
 
     assert len(trackers) > 20
     np.testing.assert_allclose(first, expected, atol=1e-6)

@@ -1,4 +1,4 @@
-"""The Rasa server's own answer when the action server fails (bot/graph/action_fallback.py).
+"""The Rasa server's own answer when the action server fails (bot/runtime/action_fallback.py).
 
 The failures are real: aiohttp calls to a closed port and to a small aiohttp
 application in the test's event loop that answers 500, 400 or never.
@@ -32,14 +32,14 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import RasaException
 from rasa.utils.endpoints import EndpointConfig
 
-from bot.graph.action_fallback import (
+from bot.knowledge import load_knowledge_base
+from bot.replies import STILL_URGENT, emergency_reply
+from bot.runtime.action_fallback import (
     ActionServerUnavailable,
     AnsweredWithoutActionServer,
     guarding,
     limiting,
 )
-from bot.knowledge import load_knowledge_base
-from bot.replies import STILL_URGENT, emergency_reply
 from bot.settings import PROJECT_ROOT, Settings
 
 DOMAIN = Domain.load(str(PROJECT_ROOT / "domain.yml"))

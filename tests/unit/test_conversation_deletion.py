@@ -21,8 +21,9 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, Event, Restarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.graph import forget_me
-from bot.graph.conversation_deletion import (
+from bot.names import ACTION_FORGET_CONVERSATION
+from bot.runtime import forget_me
+from bot.runtime.conversation_deletion import (
     delete_conversation,
     delete_conversations_idle_since,
     open_tracker_store,
@@ -188,14 +189,14 @@ def test_a_negative_retention_is_a_clear_error() -> None:
         Settings.from_env({"RETENTION_DAYS": "-1"})
 
 
-# The Rasa server's side of "forget me" (bot/graph/forget_me.py).
+# The Rasa server's side of "forget me" (bot/runtime/forget_me.py).
 
 
 def test_only_a_turn_that_ran_the_forget_action_asks_for_deletion() -> None:
-    asked = [UserUttered("yes"), ActionExecuted(forget_me.ACTION_FORGET), ActionExecuted("action_listen")]
-    assert forget_me.ran_in_latest_turn(asked, forget_me.ACTION_FORGET)
-    assert not forget_me.ran_in_latest_turn([*asked, UserUttered("hello")], forget_me.ACTION_FORGET)
-    assert not forget_me.ran_in_latest_turn([UserUttered("hello")], forget_me.ACTION_FORGET)
+    asked = [UserUttered("yes"), ActionExecuted(ACTION_FORGET_CONVERSATION), ActionExecuted("action_listen")]
+    assert forget_me.ran_in_latest_turn(asked, ACTION_FORGET_CONVERSATION)
+    assert not forget_me.ran_in_latest_turn([*asked, UserUttered("hello")], ACTION_FORGET_CONVERSATION)
+    assert not forget_me.ran_in_latest_turn([UserUttered("hello")], ACTION_FORGET_CONVERSATION)
 
 
 def forget_with(store) -> CollectingOutputChannel:

@@ -10,8 +10,9 @@ import pytest
 
 from bot.channels.guard import EMPTY_REPLY, NOT_TEXT_REPLY, check_message, clean
 from bot.channels.senders import native_id, rest_sender_problem
-from bot.channels.session_ids import SessionIds, session_secret
+from bot.channels.session_ids import SessionIds
 from bot.settings import Settings
+from bot.signing_secret import session_secret
 
 LIMIT = 2000
 

@@ -3,22 +3,21 @@ of symptoms could be read two ways, otherwise as Rasa's FallbackClassifier does.
 
 from __future__ import annotations
 
-from typing import Dict, List
+from typing import Collection, Dict
 
 import pytest
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.graph.intent_fallback import SymptomAwareFallback
+from bot.names import SYMPTOM_INTENTS
 
-SYMPTOM_INTENTS = ["describe_symptoms", "inform", "report_red_flag"]
 
-
-def classified(ranking: Dict[str, float], symptom_intents: List[str] = SYMPTOM_INTENTS) -> str:
+def classified(ranking: Dict[str, float], symptom_intents: Collection[str] = SYMPTOM_INTENTS) -> str:
     """The intent the pipeline hands to the policies, after DIET ranked `ranking`."""
     ordered = [{"name": name, "confidence": c} for name, c in sorted(ranking.items(), key=lambda i: -i[1])]
     message = Message(data={"text": "…", "intent": dict(ordered[0]), "intent_ranking": ordered})
     fallback = SymptomAwareFallback(
-        {"threshold": 0.45, "ambiguity_threshold": 0.05, "symptom_intents": symptom_intents}
+        {"threshold": 0.45, "ambiguity_threshold": 0.05, "symptom_intents": sorted(symptom_intents)}
     )
     return fallback.process([message])[0].get("intent")["name"]
 

@@ -1,7 +1,7 @@
-"""The Redis lock store of the production profile (bot/graph/lock_store.py), against the machine's
+"""The Redis lock store of the production profile (bot/runtime/lock_store.py), against the machine's
 Redis: one conversation's messages are handled one at a time and in the order they came, on any
 replica; a replica that died does not block the conversation for longer than the lock's lifetime, and
-a replica that lives never loses its lock (bot/graph/lock_store.py, docs/deployment.md)."""
+a replica that lives never loses its lock (bot/runtime/lock_store.py, docs/deployment.md)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ import pytest
 import redis
 from rasa.core.lock_store import LockError
 
-from bot.graph.lock_store import AtomicRedisLockStore
+from bot.runtime.lock_store import AtomicRedisLockStore
 
 HOST = os.environ.get("TEST_REDIS_HOST", "127.0.0.1")
 PORT = int(os.environ.get("TEST_REDIS_PORT", "6379"))

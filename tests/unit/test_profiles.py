@@ -35,14 +35,14 @@ def test_the_default_is_the_embedded_profile_with_sqlite_and_no_shared_services(
     assert (settings.database, settings.redis, settings.rabbitmq) == (None, None, None)
     assert runtime_endpoints(settings) == {
         "action_endpoint": {"url": "http://a:1/webhook"},
-        "tracker_store": {"type": "bot.graph.tracker_store.SQLiteTrackerStore", "db": "/tmp/t.db"},
+        "tracker_store": {"type": "bot.runtime.tracker_store.SQLiteTrackerStore", "db": "/tmp/t.db"},
     }
 
 
 def test_production_shares_postgresql_and_the_redis_lock_store() -> None:
     endpoints = runtime_endpoints(Settings.from_env(PRODUCTION))
     assert endpoints["tracker_store"] == {
-        "type": "bot.graph.tracker_store.CachedSQLTrackerStore",
+        "type": "bot.runtime.tracker_store.CachedSQLTrackerStore",
         "dialect": "postgresql",
         "url": "db.internal",
         "port": 5433,
@@ -51,7 +51,7 @@ def test_production_shares_postgresql_and_the_redis_lock_store() -> None:
         "password": "s@cret",
     }
     assert endpoints["lock_store"] == {
-        "type": "bot.graph.lock_store.AtomicRedisLockStore",
+        "type": "bot.runtime.lock_store.AtomicRedisLockStore",
         "url": "redis.internal",
         "port": 6380,
         "db": 2,

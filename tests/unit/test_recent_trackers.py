@@ -1,4 +1,4 @@
-"""The tracker store's memory of recent conversations (bot/graph/tracker_store.py), on SQLite and on
+"""The tracker store's memory of recent conversations (bot/runtime/tracker_store.py), on SQLite and on
 PostgreSQL, never answers with an outdated conversation: what another server added, a turn that was
 not saved, a deletion or a new session are all read from the database, and a conversation brought up
 to date from memory is exactly what a full read gives."""
@@ -18,8 +18,8 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, Event, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.graph.conversation_deletion import delete_conversation, open_tracker_store
-from bot.graph.tracker_store import CachedSQLTrackerStore, RecentTrackers
+from bot.runtime.conversation_deletion import delete_conversation, open_tracker_store
+from bot.runtime.tracker_store import CachedSQLTrackerStore, RecentTrackers
 from bot.settings import DatabaseSettings, RedisSettings, Settings
 
 DOMAIN = Domain.from_yaml(

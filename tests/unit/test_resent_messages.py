@@ -1,4 +1,4 @@
-"""Which replies a resent message gets (bot/graph/resent_messages.py)."""
+"""Which replies a resent message gets (bot/runtime/resent_messages.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from collections import deque
 
 from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
 
-from bot.graph.resent_messages import replies_to
+from bot.runtime.resent_messages import replies_to
 
 EVENTS = deque(  # as a tracker holds them
     [

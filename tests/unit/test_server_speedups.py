@@ -15,8 +15,8 @@ from rasa.shared.core.events import ActionExecuted, SessionStarted, SlotSet, Use
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
-from bot.graph import action_response
-from bot.graph.tracker_store import SQLiteTrackerStore
+from bot.runtime import action_response
+from bot.runtime.tracker_store import SQLiteTrackerStore
 
 DOMAIN = Domain.from_yaml(
     """

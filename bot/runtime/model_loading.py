@@ -17,7 +17,7 @@ from typing import Any
 from rasa.utils.tensorflow.model_data import RasaModelData
 from rasa.utils.tensorflow.models import RasaModel
 
-_rasa_load = RasaModel.load.__func__  # type: ignore[attr-defined]
+_rasa_load = RasaModel.load.__func__
 
 
 def load_for_prediction(
@@ -47,8 +47,8 @@ def load_for_prediction(
 
 
 def install() -> None:
-    RasaModel.load = classmethod(load_for_prediction)  # type: ignore[method-assign, assignment]
+    RasaModel.load = classmethod(load_for_prediction)
 
 
 def uninstall() -> None:
-    RasaModel.load = classmethod(_rasa_load)  # type: ignore[method-assign, assignment]
+    RasaModel.load = classmethod(_rasa_load)

@@ -57,4 +57,4 @@ def install() -> None:
                 return channel.messages if isinstance(channel, CollectingOutputChannel) else None
         return await handle_message(self, message)
 
-    MessageProcessor.handle_message = handle_once  # type: ignore[method-assign]
+    MessageProcessor.handle_message = handle_once

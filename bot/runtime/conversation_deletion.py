@@ -5,7 +5,7 @@ the embedded profile, PostgreSQL in production), one row per event with the
 conversation's `sender_id` and the event's `timestamp`; a conversation is all
 the rows of one sender, across restarts and sessions. Deleting those rows in
 one transaction deletes it whole or not at all. On SQLite the freed pages are
-overwritten (`secure_delete`, set by bot/graph/tracker_store.py) and the
+overwritten (`secure_delete`, set by bot/runtime/tracker_store.py) and the
 write-ahead log is emptied afterwards, so the text is gone from the files too.
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from rasa.core.tracker_store import FailSafeTrackerStore, SQLTrackerStore, TrackerStore
 
 from bot.endpoints import SQLITE_TRACKER_STORE, runtime_endpoints
-from bot.graph.tracker_store import CachedSQLTrackerStore, SQLiteTrackerStore
+from bot.runtime.tracker_store import CachedSQLTrackerStore, SQLiteTrackerStore
 from bot.settings import Settings
 
 

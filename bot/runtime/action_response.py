@@ -34,4 +34,4 @@ def install() -> None:
         )
         raise error
 
-    RemoteAction._validate_action_result = validate_action_result  # type: ignore[method-assign]
+    RemoteAction._validate_action_result = validate_action_result

@@ -6,7 +6,7 @@ reach the tracker store, and anything deleted during the turn would come back,
 since Rasa saves a turn by inserting every event beyond the number it finds
 stored. So `install()` wraps Rasa's message handling: after a turn that ran the
 action has been saved, still under the conversation's lock, every event of
-that sender is deleted (bot/graph/conversation_deletion.py), and only then is
+that sender is deleted (bot/runtime/conversation_deletion.py), and only then is
 the person told, or told that it failed. This covers every channel, since all
 of them hand their messages to the same processor.
 """
@@ -23,11 +23,11 @@ from rasa.shared.core.events import ActionExecuted, Event, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.channels.outages import STORE_ERRORS, describe
-from bot.graph.conversation_deletion import UnsupportedStore, delete_conversation, sql_tracker_store
+from bot.names import ACTION_FORGET_CONVERSATION
+from bot.runtime.conversation_deletion import UnsupportedStore, delete_conversation, sql_tracker_store
 
 logger = logging.getLogger(__name__)
 
-ACTION_FORGET = "action_forget_conversation"
 FORGOTTEN = (
     "Done: I've deleted this conversation. Everything you told me here, and my assessment, is gone from "
     "my records. Messages already on your screen stay there until you clear them. If you need me again, "
@@ -38,7 +38,7 @@ FORGET_FAILED = (
     "was deleted. Please ask me again in a minute."
 )
 
-# Set when the turn being handled in this task ran ACTION_FORGET and was saved.
+# Set when the turn being handled in this task ran ACTION_FORGET_CONVERSATION and was saved.
 _forget_requested: ContextVar[bool] = ContextVar("forget_requested", default=False)
 
 
@@ -53,13 +53,13 @@ def ran_in_latest_turn(events: Sequence[Event], action_name: str) -> bool:
 
 
 def install() -> None:
-    """Wraps MessageProcessor.handle_message and save_tracker (called from bot/graph/server.py)."""
+    """Wraps MessageProcessor.handle_message and save_tracker (called from bot/runtime/server.py)."""
     handle_message = MessageProcessor.handle_message
     save_tracker = MessageProcessor.save_tracker
 
     async def save_and_note(self: MessageProcessor, tracker: DialogueStateTracker) -> None:
         await save_tracker(self, tracker)
-        if ran_in_latest_turn(tracker.events, ACTION_FORGET):
+        if ran_in_latest_turn(tracker.events, ACTION_FORGET_CONVERSATION):
             _forget_requested.set(True)
 
     async def handle_and_forget(self: MessageProcessor, message: UserMessage) -> List[Dict[str, Any]] | None:
@@ -72,8 +72,8 @@ def install() -> None:
             _forget_requested.reset(token)
         return responses
 
-    MessageProcessor.save_tracker = save_and_note  # type: ignore[method-assign]
-    MessageProcessor.handle_message = handle_and_forget  # type: ignore[method-assign]
+    MessageProcessor.save_tracker = save_and_note
+    MessageProcessor.handle_message = handle_and_forget
 
 
 async def forget(processor: MessageProcessor, message: UserMessage) -> None:

@@ -44,8 +44,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.emergency import ActionEmergency
 from bot import red_flags
 from bot.conversation import findings_from_events
-from bot.graph.red_flag_policy import ACTION_EMERGENCY
 from bot.knowledge import load_knowledge_base
+from bot.names import ACTION_EMERGENCY
 from bot.replies import technical_problem_reply
 
 logger = logging.getLogger(__name__)
@@ -189,5 +189,5 @@ def guarding(run_action: Callable[..., Awaitable[bool]]) -> Callable[..., Awaita
 
 
 def install(timeout: float) -> None:
-    RemoteAction.run = limiting(RemoteAction.run, timeout)  # type: ignore[method-assign]
-    MessageProcessor._run_action = guarding(MessageProcessor._run_action)  # type: ignore[method-assign]
+    RemoteAction.run = limiting(RemoteAction.run, timeout)
+    MessageProcessor._run_action = guarding(MessageProcessor._run_action)

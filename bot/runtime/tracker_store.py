@@ -49,7 +49,7 @@ INSERT_BATCH = 500
 IDLE_SECONDS = 600.0
 POOL_SIZE = 4
 # secure_delete overwrites deleted rows, so that a deleted conversation's text leaves the file
-# (bot/graph/conversation_deletion.py).
+# (bot/runtime/conversation_deletion.py).
 PRAGMAS = ("PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA secure_delete=ON")
 
 
@@ -199,7 +199,7 @@ class CachedSQLTrackerStore(SQLTrackerStore):
             "data": json.dumps(data),
         }
 
-    def _insert(self, session: Session, rows: List[Dict[str, Any]]) -> int:
+    def _insert(self, session: Session, rows: List[Dict[str, Any]]) -> int | None:
         """Inserts the rows in order, INSERT_BATCH to a statement (Rasa's ORM sends one per row, each
         a round trip to PostgreSQL); returns the newest id."""
         events = self.SQLEvent.__table__
@@ -224,6 +224,8 @@ class CachedSQLTrackerStore(SQLTrackerStore):
 
 
 class SQLiteTrackerStore(CachedSQLTrackerStore):
+    engine: sa.engine.Engine  # set by Rasa's SQLTrackerStore, replaced below
+
     def __init__(
         self,
         domain: Domain | None = None,
