@@ -12,17 +12,14 @@ from actions.conversation import all_findings, end_interview
 from actions.summary import send_summary
 from bot import corrections
 from bot.conversation import turns_from_events
-from bot.interview import INTERVIEW_ORDER, unsure_flags
+from bot.interview import unsure_flags
+from bot.interview_questions import INTERVIEW_ORDER
 from bot.knowledge import load_knowledge_base
 from bot.names import ACTION_GIVE_ASSESSMENT
 from bot.reasoning import assess
 from bot.replies import MAX_CAUSES, assessment_reply, emergency_reply
+from bot.texts import say
 from bot.who_is_asking import advice, who_is_asking
-
-NOTHING_YET = (
-    "I don't know enough yet to share any thoughts. Tell me what you feel in your feet, where, "
-    "and for how long, and I'll ask a few short questions."
-)
 
 
 class ActionGiveAssessment(Action):
@@ -41,7 +38,7 @@ class ActionGiveAssessment(Action):
             asker=asker,
         )
         if assessment.triage_level != "emergency" and not len(findings.statements()):
-            dispatcher.utter_message(text=NOTHING_YET)
+            dispatcher.utter_message(text=say("conversation.nothing_yet"))
             return end_interview(tracker)
         kb = load_knowledge_base()
         if assessment.triage_level == "emergency":

@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.names import ACTION_HANDOFF
 from bot.settings import Settings
+from bot.texts import say
 
 
 class ActionHandoff(Action):
@@ -20,10 +21,5 @@ class ActionHandoff(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
         contact = Settings.from_env().human_contact
-        dispatcher.utter_message(
-            text=(
-                "I can't connect you to a person from here. For advice about your symptoms, please contact "
-                f"{contact}. If it is an emergency, call your local emergency number now."
-            )
-        )
+        dispatcher.utter_message(text=say("conversation.handoff", contact=contact))
         return []

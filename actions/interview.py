@@ -11,6 +11,7 @@ from rasa_sdk.forms import FormValidationAction
 
 from actions.conversation import advice_for_who_is_asking, latest_entities, latest_findings, latest_intent
 from bot import corrections, interview, red_flags
+from bot.interview_questions import INTERVIEW_ORDER
 from bot.names import UNSURE_INTENT, VALIDATE_SYMPTOM_FORM
 
 
@@ -26,7 +27,7 @@ class ValidateSymptomForm(FormValidationAction):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
-        known = {slot: tracker.get_slot(slot) for slot in interview.INTERVIEW_ORDER}
+        known = {slot: tracker.get_slot(slot) for slot in INTERVIEW_ORDER}
         requested = tracker.get_slot("requested_slot")
         intent = latest_intent(tracker)
         confidence = float((tracker.latest_message or {}).get("intent", {}).get("confidence") or 0.0)

@@ -17,6 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.conversation import latest_entities
 from bot import interview
 from bot.names import ACTION_ASK_LATERALITY
+from bot.texts import say
 
 QUESTION = "utter_ask_laterality"
 
@@ -35,7 +36,5 @@ class ActionAskLaterality(Action):
             dispatcher.utter_message(response=QUESTION)
             return []
         buttons = (domain.get("responses", {}).get(QUESTION) or [{}])[0].get("buttons") or []
-        dispatcher.utter_message(
-            text=f"You said \u201c{part}\u201d. Is that on both sides, or only on one side?", buttons=buttons
-        )
+        dispatcher.utter_message(text=say("conversation.which_side", part=part), buttons=buttons)
         return []

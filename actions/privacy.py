@@ -21,13 +21,10 @@ from bot.names import (
     ACTION_KEEP_CONVERSATION,
     SYMPTOM_FORM,
 )
+from bot.texts import say
 
-CONFIRM_QUESTION = (
-    "Do you want me to delete this conversation? Everything you have told me here and my assessment "
-    "will be gone, and this cannot be undone."
-)
-CONFIRM_BUTTONS = (("Yes, delete it", "/affirm"), ("No, keep it", "/deny"))
-KEPT = "OK, I've kept our conversation and deleted nothing."
+CONFIRM_QUESTION = say("conversation.forget_question")
+KEPT = say("conversation.kept")
 
 
 class ActionConfirmForget(Action):
@@ -39,7 +36,8 @@ class ActionConfirmForget(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
-        return ask_pausing_interview(dispatcher, tracker, CONFIRM_QUESTION, CONFIRM_BUTTONS)
+        buttons = ((say("conversation.forget_yes"), "/affirm"), (say("conversation.forget_no"), "/deny"))
+        return ask_pausing_interview(dispatcher, tracker, CONFIRM_QUESTION, buttons)
 
 
 class ActionForgetConversation(Action):
@@ -64,7 +62,7 @@ class ActionKeepConversation(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
         if paused_by(tracker.events, ACTION_CONFIRM_FORGET):
-            dispatcher.utter_message(text=f"{KEPT} Let's carry on.")
+            dispatcher.utter_message(text=f"{KEPT} {say('conversation.kept_carry_on')}")
             return [FollowupAction(SYMPTOM_FORM)]
-        dispatcher.utter_message(text=f"{KEPT} Is there anything else you'd like to tell me or ask?")
+        dispatcher.utter_message(text=f"{KEPT} {say('conversation.kept_anything_else')}")
         return []

@@ -17,15 +17,12 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import ask_pausing_interview, latest_intent, paused_by
 from bot.names import ACTION_RESTART, ACTION_RESUME_INTERVIEW, SYMPTOM_FORM
+from bot.texts import say
 
 # Starting over does not delete anything: "delete my data" does (actions/privacy.py).
-START_OVER = (
-    "Let's start again: I won't use what you told me before. It stays in my records unless you say "
-    '"delete my data". Tell me what you are feeling in your feet.'
-)
-CONFIRM_QUESTION = "Do you want to start over? I would set aside everything you have told me so far."
-CONFIRM_BUTTONS = (("Yes, start over", "/restart"), ("No, carry on", "/deny"))
-CARRY_ON = "OK, let's carry on where we were."
+START_OVER = say("conversation.start_over")
+CONFIRM_QUESTION = say("conversation.restart_question")
+CARRY_ON = say("conversation.carry_on")
 
 
 def is_command(tracker: Tracker) -> bool:
@@ -41,7 +38,11 @@ class ActionRestart(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
         if self._asks(tracker):
-            return ask_pausing_interview(dispatcher, tracker, CONFIRM_QUESTION, CONFIRM_BUTTONS)
+            buttons = (
+                (say("conversation.restart_yes"), "/restart"),
+                (say("conversation.restart_no"), "/deny"),
+            )
+            return ask_pausing_interview(dispatcher, tracker, CONFIRM_QUESTION, buttons)
         dispatcher.utter_message(text=START_OVER)
         return [Restarted()]
 

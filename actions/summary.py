@@ -11,19 +11,17 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot.names import ACTION_GIVE_SUMMARY
 from bot.settings import Settings
 from bot.summary.links import summary_links
-
-OFFER = (
-    "Here is a summary of what you told me, to show a doctor or nurse: {pdf} (a printable page: {html}). "
-    "Anyone with these links can open it until {expires_text} UTC, so share them only with the people "
-    "you choose."
-)
+from bot.texts import say
 
 
 def send_summary(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
     """A message with the `summary` payload of the shared spec and its links in words."""
     payload = summary_links(Settings.from_env()).payload(tracker.sender_id)
     expires_text = payload["expires"].replace("T", " ")[:16]
-    dispatcher.utter_message(text=OFFER.format(expires_text=expires_text, **payload), json_message=payload)
+    text = say(
+        "conversation.summary_offer", pdf=payload["pdf"], html=payload["html"], expires_text=expires_text
+    )
+    dispatcher.utter_message(text=text, json_message=payload)
 
 
 class ActionGiveSummary(Action):

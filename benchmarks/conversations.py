@@ -16,7 +16,9 @@ from typing import Callable, Dict, Iterator, List, Sequence
 import yaml
 
 from benchmarks.load import Conversation, Reply
-from bot.interview import QUESTIONS
+from bot.interview_questions import INTERVIEW_ORDER
+from bot.settings import PROJECT_ROOT
+from bot.warning_signs import screen_question
 
 ROOT = Path(__file__).resolve().parents[1]
 VIGNETTE_DIR = ROOT / "tests" / "vignettes"
@@ -55,10 +57,25 @@ def _payload_type(reply: Reply) -> str | None:
     return next((kind for kind in ("emergency", "assessment") if kind in kinds), None)
 
 
+def question_texts() -> Dict[str, str]:
+    """Each interview question as the person reads it: the domain's `utter_ask_<slot>`, which the form
+    asks itself, and the red-flag screen, which its action makes from the red flags' records."""
+    responses = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))["responses"]
+    texts = {"red_flag_screen": screen_question()}
+    for slot in INTERVIEW_ORDER:
+        if slot not in texts:
+            (response,) = responses[f"utter_ask_{slot}"]
+            texts[slot] = response["text"]
+    return texts
+
+
+QUESTION_TEXTS = question_texts()
+
+
 def asked_slot(reply: Reply) -> str | None:
     """The interview question in a reply, by its text."""
     texts = " ".join(message.get("text") or "" for message in reply)
-    return next((slot for slot, question in QUESTIONS.items() if question.text in texts), None)
+    return next((slot for slot, question in QUESTION_TEXTS.items() if question in texts), None)
 
 
 class Vignette:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any, Dict, List, Mapping, Sequence
 
 from bot.findings import Findings, Turn
-from bot.interview import INTERVIEW_ORDER
+from bot.interview_questions import INTERVIEW_ORDER
 
 RESETS = ("restart", "session_started")
 

@@ -14,6 +14,7 @@ from typing import Any, Dict, List, Mapping, Sequence, Tuple
 
 from bot.findings import UNKNOWN
 from bot.names import ACTION_GIVE_ASSESSMENT
+from bot.texts import say
 
 #: Words that mark a message as correcting something said before.
 _CUE = re.compile(
@@ -22,26 +23,27 @@ _CUE = re.compile(
     r"i\s+misspoke|let\s+me\s+rephrase|on\s+second\s+thought)\b",
     re.IGNORECASE,
 )
-#: How a slot's values read in "what changed".
+#: How a slot's values read in "what changed" (their texts); any other value reads as itself.
 _LABELS = {
-    "one_side": "one side",
-    "both_sides": "both sides",
-    "sudden": "a sudden start",
-    "gradual": "a gradual start",
-    "worsening": "getting worse",
-    "stable": "staying the same",
-    "improving": "getting better",
-    "spreading_upward": "spreading upwards",
-    "comes_and_goes": "coming and going",
-    UNKNOWN: "not sure",
+    "one_side": "corrections.one_side",
+    "both_sides": "corrections.both_sides",
+    "sudden": "corrections.sudden",
+    "gradual": "corrections.gradual",
+    "worsening": "corrections.worsening",
+    "stable": "corrections.stable",
+    "improving": "corrections.improving",
+    "spreading_upward": "corrections.spreading_upward",
+    "comes_and_goes": "corrections.comes_and_goes",
+    UNKNOWN: "corrections.not_sure",
 }
+#: The slots a correction can change, and how each is named in "what changed" (their texts).
 _SLOT_NAMES = {
-    "body_part": "where",
-    "laterality": "which side",
-    "onset": "how it started",
-    "duration": "how long",
-    "progression": "how it is going",
-    "risk_factors": "other conditions",
+    "body_part": "corrections.where",
+    "laterality": "corrections.which_side",
+    "onset": "corrections.how_it_started",
+    "duration": "corrections.how_long",
+    "progression": "corrections.how_it_is_going",
+    "risk_factors": "corrections.other_conditions",
 }
 
 Change = Tuple[str, Any, Any]  # slot, before, after
@@ -66,24 +68,26 @@ def changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> List[Change]
 
 def _label(value: Any) -> str:
     if isinstance(value, list):
-        return ", ".join(_label(v) for v in value) if value else "none"
-    return _LABELS.get(str(value), str(value).replace("_", " "))
+        return ", ".join(_label(v) for v in value) if value else say("corrections.none")
+    key = _LABELS.get(str(value))
+    return say(key) if key else str(value).replace("_", " ")
 
 
 def _listed(found: Sequence[Change]) -> str:
     return "; ".join(
-        f"{_SLOT_NAMES[slot]}: {_label(new)} (before: {_label(old)})" for slot, old, new in found
+        say("corrections.change", question=say(_SLOT_NAMES[slot]), now=_label(new), before=_label(old))
+        for slot, old, new in found
     )
 
 
 def describe(found: Sequence[Change]) -> str:
     """ "Thanks, I've changed that: which side: both sides (before: one side)."""
-    return f"Thanks, I've changed that: {_listed(found)}."
+    return say("corrections.changed", changes=_listed(found))
 
 
 def updated(found: Sequence[Change]) -> str:
     """The first words of an assessment given again after a change."""
-    return f"Here is my answer again with what you changed: {_listed(found)}."
+    return say("corrections.updated", changes=_listed(found))
 
 
 def slots_at_last_assessment(events: Sequence[Mapping[str, Any]]) -> Dict[str, Any] | None:

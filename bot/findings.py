@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any, Dict, Iterable, List, Mapping, Sequence, Set, Tuple
 
+from bot.interview_questions import interview_questions
 from bot.names import QUESTION_INTENTS
 from bot.nlp.duration import to_weeks
 
@@ -59,15 +60,8 @@ class Turn:
     intent: str | None = None
 
 
-#: Interview slots whose value is itself an entity value.
-SLOT_ENTITIES = {
-    "body_part": "body_part",
-    "laterality": "laterality",
-    "onset": "onset",
-    "duration": "duration",
-    "progression": "progression",
-    "risk_factors": "risk_factor",
-}
+#: Interview slots whose value is itself an entity value (bot/interview_questions.yml).
+SLOT_ENTITIES = {question.slot: question.entity for question in interview_questions() if question.entity}
 UNKNOWN = "unknown"
 #: Words by which a person speaks of themselves or of what is happening to them ("is this a stroke?").
 _FIRST_PERSON = re.compile(r"\b(?:i|i'm|im|i've|ive|i'd|me|my|mine|myself|this)\b", re.IGNORECASE)

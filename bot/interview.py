@@ -4,46 +4,30 @@ A message can answer several questions at once ("both feet, for months, I'm
 diabetic"), so every interview slot is read from the entities the person
 stated for themselves. The question being asked can also be answered in a
 word ("both", "no", "not sure"), which only makes sense for that question.
+What each question accepts is in its record (bot/interview_questions.yml).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Dict, List, Mapping, Sequence, Tuple
-
-import yaml
 
 from bot import red_flags, warning_signs
 from bot.corrections import is_correction
 from bot.findings import UNKNOWN, Findings, finding_from_entity
+from bot.interview_questions import (
+    INTERVIEW_ORDER,
+    SLOT_FOR_ENTITY,
+    InterviewQuestion,
+    interview_questions,
+    question_for,
+)
 from bot.names import ANSWER_INTENTS, QUESTION_INTENTS, UNSURE_INTENT
 from bot.nlp.duration import to_weeks
-from bot.settings import PROJECT_ROOT
+from bot.texts import say
 from bot.vocabulary import load_vocabulary
 
-DOMAIN_FILE = PROJECT_ROOT / "domain.yml"
-
-#: The order of the questions (red-flag screen early); also the form's order in domain.yml.
-INTERVIEW_ORDER = (
-    "body_part",
-    "laterality",
-    "onset",
-    "red_flag_screen",
-    "duration",
-    "progression",
-    "risk_factors",
-)
-LIST_SLOTS = ("body_part", "risk_factors")
-SLOT_FOR_ENTITY = {
-    "body_part": "body_part",
-    "laterality": "laterality",
-    "onset": "onset",
-    "duration": "duration",
-    "progression": "progression",
-    "risk_factor": "risk_factors",
-}
 #: Read as UNSURE_INTENT or with less confidence than this, a message still answers when its words
 #: do; otherwise the person is asked to rephrase.
 SURE = 0.7
@@ -52,67 +36,18 @@ MAX_ANSWER_CHARS = 80
 #: question being asked is noted as "not sure" and the interview goes on: someone
 #: who cannot put an answer another way must not be asked the same thing forever.
 MAX_NOT_UNDERSTOOD = 2
-NOTED_AS_NOT_SURE = "Never mind: I'll note that as not sure and move on."
-
-
-@dataclass(frozen=True)
-class Question:
-    text: str
-    quick_replies: Tuple[Tuple[str, str], ...]  # (title, what it sends)
+NOTED_AS_NOT_SURE = say("interview.noted_as_not_sure")
 
 
 #: Quick replies of every red-flag screen question: an intent, where words would be ambiguous.
-YES_NO_NOT_SURE = (("Yes", "/affirm"), ("No", "/deny"), ("Not sure", "/dont_know"))
-
-
-def load_questions(domain_file: Path = DOMAIN_FILE) -> Dict[str, Question]:
-    """One short question per slot, as the domain's `utter_ask_<slot>` responses ask it: Rasa's form
-    asks them itself, without a call to the action server. Quick replies send plain words the NLU
-    understands, or an intent where the words would be ambiguous ("yes" / "no"). The red-flag screen
-    is asked by an action (actions/red_flag_screen.py), from the red flags' records."""
-    responses = yaml.safe_load(domain_file.read_text(encoding="utf-8"))["responses"]
-    questions = {"red_flag_screen": Question(warning_signs.screen_question(), YES_NO_NOT_SURE)}
-    for slot in INTERVIEW_ORDER:
-        if slot in questions:
-            continue
-        (response,) = responses[f"utter_ask_{slot}"]
-        buttons = tuple((button["title"], button["payload"]) for button in response.get("buttons", ()))
-        questions[slot] = Question(response["text"], buttons)
-    return questions
-
-
-QUESTIONS: Dict[str, Question] = load_questions()
-
-# Short answers to the question being asked, tried in order.
-KEYWORDS: Dict[str, Sequence[Tuple[str, Any]]] = {
-    "laterality": (
-        (r"\b(both|two|each|all)\b|\bboth sides\b", "both_sides"),
-        (r"\b(one|left|right|single|only|just)\b", "one_side"),
-    ),
-    "onset": (
-        (r"\b(sudden\w*|quick\w*|fast|overnight|abrupt\w*|at once|hours?)\b", "sudden"),
-        (
-            r"\b(slow\w*|gradual\w*|over time|crept|creeping|bit by bit|little by little|months|years|weeks"
-            r"|cycles|courses|(during|over|through) (the |my )?(treatment|chemo\w*))\b",
-            "gradual",
-        ),
-    ),
-    "progression": (
-        (r"\b(spread\w*|moving up|creeping up|higher)\b", "spreading_upward"),
-        (r"\b(worse\w*|worsening|more and more)\b", "worsening"),
-        (
-            r"\b(better|improv\w*|easing|gone|went away|passed|back to normal|fine now|resolved)\b",
-            "improving",
-        ),
-        (r"\b(comes and goes|on and off|off and on|sometimes|at night)\b", "comes_and_goes"),
-        (r"\b(same|stable|no change|not changed|not changing|steady)\b", "stable"),
-    ),
+_ANSWER_TITLES = {
+    "/affirm": "interview.answer_yes",
+    "/deny": "interview.answer_no",
+    "/dont_know": "interview.answer_not_sure",
 }
-AFFIRM_DENY: Dict[str, Dict[str, Any]] = {
-    "progression": {"affirm": "worsening", "deny": "stable"},
-    "red_flag_screen": {"affirm": "present", "deny": "none"},
-    "risk_factors": {"deny": []},
-}
+YES_NO_NOT_SURE = tuple(
+    (say(_ANSWER_TITLES[payload]), payload) for payload in question_for("red_flag_screen").quick_replies
+)
 NONE_WORDS = re.compile(r"^\s*(none|nothing|neither|nope|no|none of (those|them|these))\b", re.I)
 
 
@@ -131,19 +66,20 @@ def answers_from_entities(
         finding = finding_from_entity(text, entity)
         if finding is None or finding.entity not in SLOT_FOR_ENTITY:
             continue
-        slot = SLOT_FOR_ENTITY[finding.entity]
-        if finding.denied and slot in LIST_SLOTS and finding.value in (known.get(slot) or ()):
+        question = question_for(SLOT_FOR_ENTITY[finding.entity])
+        slot = question.slot
+        if finding.denied and question.many and finding.value in (known.get(slot) or ()):
             withdrawn.setdefault(slot, []).append(finding.value)
         if not finding.present:
             continue
-        value = finding.text[:MAX_ANSWER_CHARS] if finding.entity == "duration" else finding.value
+        value = finding.text[:MAX_ANSWER_CHARS] if question.keeps_words else finding.value
         found.setdefault(slot, []).append(value)
     answers: Dict[str, Any] = {
         slot: [v for v in known.get(slot) or () if v not in values] for slot, values in withdrawn.items()
     }
     for slot, values in found.items():
         answers[slot] = (
-            _merge(answers.get(slot, known.get(slot)), values) if slot in LIST_SLOTS else values[-1]
+            _merge(answers.get(slot, known.get(slot)), values) if question_for(slot).many else values[-1]
         )
     return answers
 
@@ -162,30 +98,35 @@ def _red_flag_screen(entities: Sequence[Mapping[str, Any]]) -> str | None:
 
 
 def answer_to_question(
-    slot: str, text: str, intent: str | None, entities: Sequence[Mapping[str, Any]]
+    slot: str,
+    text: str,
+    intent: str | None,
+    entities: Sequence[Mapping[str, Any]],
+    question: InterviewQuestion | None = None,
 ) -> Any:
-    """The value of the slot being asked, from a short answer; None if it gives none."""
+    """The value of the slot being asked, from a short answer; None if it gives none. `question`: the
+    slot's record (by default its record in bot/interview_questions.yml)."""
     if slot == "red_flag_screen":
         screen = _red_flag_screen(entities)
         if screen:
             return screen
     if intent == "dont_know":
-        return unanswered(slot)
-    by_intent = AFFIRM_DENY.get(slot, {})
-    if intent in by_intent:
-        return by_intent[intent]
+        return question.unanswered() if question else unanswered(slot)
+    question = question or question_for(slot)
+    if intent in question.meanings:
+        return question.meanings[intent]
     lowered = text.lower()
-    for pattern, value in KEYWORDS.get(slot, ()):
-        if re.search(pattern, lowered):
+    for pattern, value in question.keywords:
+        if pattern.search(lowered):
             return value
-    if slot == "duration" and to_weeks(text) is not None:
+    if question.parse == "duration" and to_weeks(text) is not None:
         return text.strip()[:MAX_ANSWER_CHARS]
-    if slot in ("risk_factors", "red_flag_screen") and NONE_WORDS.match(text):
-        return [] if slot == "risk_factors" else "none"
-    if slot == "risk_factors" and any(
-        e.get("entity") == "risk_factor" and e.get("negated") for e in entities
+    if question.none_means_no and NONE_WORDS.match(text):
+        return question.meanings["deny"]
+    if question.denial_means_no and any(
+        e.get("entity") == question.entity and e.get("negated") for e in entities
     ):
-        return []
+        return question.meanings["deny"]
     return None
 
 
@@ -278,7 +219,7 @@ def repeated_while_asked(events: Sequence[Mapping[str, Any]], requested_slot: st
 
 def unanswered(slot: str) -> Any:
     """The value of a question the person could not answer."""
-    return [] if slot in LIST_SLOTS else UNKNOWN
+    return question_for(slot).unanswered()
 
 
 def missing(slots: Mapping[str, Any]) -> List[str]:
@@ -288,7 +229,9 @@ def missing(slots: Mapping[str, Any]) -> List[str]:
 def question_out_of_order(slots: Mapping[str, Any], urgent: bool) -> str | None:
     """The slot to ask before the usual order: the red-flag screen, as soon as
     the person says something that sounds urgent and has not answered it."""
-    return "red_flag_screen" if urgent and "red_flag_screen" in missing(slots) else None
+    if not urgent:
+        return None
+    return next((q.slot for q in interview_questions() if q.urgent_first and q.slot in missing(slots)), None)
 
 
 # --- the red-flag screen ---------------------------------------------------------------------------

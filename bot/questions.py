@@ -9,6 +9,7 @@ from bot.knowledge import KnowledgeBase
 from bot.names import QUESTION_INTENTS, REREADABLE_INTENTS, UNSURE_INTENT
 from bot.question_matching import default_matcher
 from bot.replies import cause_details, cause_treatment, topic_answer
+from bot.texts import say
 
 ORDINALS = {
     "first": 0,
@@ -28,17 +29,9 @@ ORDINALS = {
 }
 ORDINAL = re.compile(r"\b(" + "|".join(ORDINALS) + r")\b", re.I)
 #: What the assistant offers when it cannot tell which question was meant.
-TOPIC_MENU = (
-    "I can answer questions about numb feet, for example: what causes them, why the feet go numb "
-    "first, how diabetes harms the nerves, how the cause is found, who to see first, whether the "
-    "feeling can come back, what you can do yourself, how long numbness from chemotherapy lasts, or "
-    "how to tell numb feet from a stroke."
-)
+TOPIC_MENU = say("questions.topic_menu")
 #: Added to an answer given before the person has said anything about their own feet.
-OFFER_INTERVIEW = (
-    "If you would like, tell me about your own symptoms (where the numbness is, how long you have had it) "
-    "and I will go through them with you."
-)
+OFFER_INTERVIEW = say("questions.offer_interview")
 _QUESTION_START = re.compile(
     r"^\W*(?:(?:hi|hello|hey|ok|okay|so|and|but|also|sorry|please|doctor|doc)\W+)*"
     r"(?:what|what's|whats|why|how|can|could|does|do|did|is|are|should|when|which|who|will|would|may|"
@@ -174,10 +167,7 @@ def answer(
         if cause:
             return cause_details(cause, kb)
         if not match:
-            return (
-                "I haven't suggested any possible causes yet. Tell me about your symptoms first, or ask me "
-                "about a cause by name."
-            )
+            return say("questions.no_causes_yet")
     if intent == "ask_medication":
         # A request for a medicine or a dose: the refusal first, then what the article says.
         other = match is not None and match.answer != "symptom_medicines"
@@ -191,5 +181,5 @@ def answer(
     elif intent == "ask_treatment" and cause:
         reply = cause_treatment(cause, kb)
     else:
-        reply = f"I'm not sure which question you mean. {TOPIC_MENU}"
+        reply = f"{say('questions.not_sure_which')} {TOPIC_MENU}"
     return reply if described else f"{reply}\n\n{OFFER_INTERVIEW}"

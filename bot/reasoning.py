@@ -17,7 +17,7 @@ import yaml
 
 from bot import red_flags
 from bot.findings import PATIENT, Findings
-from bot.vocabulary import load_vocabulary
+from bot.vocabulary import VOCABULARY_FILE, Vocabulary, load_vocabulary
 from bot.who_is_asking import ADULT, Asker
 
 EVIDENCE_FILE = Path(__file__).with_name("cause_evidence.yml")
@@ -77,8 +77,9 @@ class Assessment:
 
 
 @cache
-def load_rules(path: Path = EVIDENCE_FILE) -> Tuple[CauseRule, ...]:
-    vocabulary = load_vocabulary()
+def load_rules(path: Path = EVIDENCE_FILE, vocabulary_path: Path = VOCABULARY_FILE) -> Tuple[CauseRule, ...]:
+    """The weights of `path`, checked against the vocabulary of `vocabulary_path`, in its causes' order."""
+    vocabulary = load_vocabulary(vocabulary_path)
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     missing = set(vocabulary.causes) - set(raw)
     unknown = set(raw) - set(vocabulary.causes)
@@ -89,18 +90,18 @@ def load_rules(path: Path = EVIDENCE_FILE) -> Tuple[CauseRule, ...]:
         entry = raw[cause]
         weights = {side: tuple(Weight(**w) for w in entry.get(side, [])) for side in ("for", "against")}
         for weight in weights["for"] + weights["against"]:
-            _check_finding(path.name, cause, weight.finding)
+            _check_finding(path.name, cause, weight.finding, vocabulary)
         if not any(w.key for w in weights["for"]):
             raise ValueError(f"{path.name}: cause '{cause}' has no key finding")
         rules.append(CauseRule(cause, entry["section"], weights["for"], weights["against"]))
     return tuple(rules)
 
 
-def _check_finding(file: str, cause: str, finding: str) -> None:
+def _check_finding(file: str, cause: str, finding: str, vocabulary: Vocabulary) -> None:
     if finding in DERIVED:
         return
     entity, _, value = finding.partition(":")
-    if not load_vocabulary().is_canonical(entity, value):
+    if not vocabulary.is_canonical(entity, value):
         raise ValueError(f"{file}: cause '{cause}': unknown finding '{finding}'")
 
 
@@ -167,12 +168,14 @@ def _denied_keys(findings: Findings) -> Set[str]:
 NAMED_WEIGHT = 3.0
 
 
-def score_causes(findings: Findings) -> Tuple[CauseMatch, ...]:
+def score_causes(findings: Findings, rules: Tuple[CauseRule, ...] | None = None) -> Tuple[CauseMatch, ...]:
+    """The causes these findings point to, most likely first; `rules`: those of `load_rules()` by default."""
+    rules = load_rules() if rules is None else rules
     past = past_risks(findings)
     present = {key: words for key, words in derive(findings).items() if key not in past}
     denied = _denied_keys(findings)
     matches: List[CauseMatch] = []
-    for rule in load_rules():
+    for rule in rules:
         keys = [w for w in rule.supporting if w.key]
         named = present.get(f"cause:{rule.cause}", ())
         if not named and not any(w.finding in present or w.finding in past for w in keys):
@@ -195,7 +198,7 @@ def score_causes(findings: Findings) -> Tuple[CauseMatch, ...]:
         )
         if score > 0:
             matches.append(CauseMatch(rule.cause, round(score, 2), supporting, against))
-    order = {cause: i for i, cause in enumerate(load_vocabulary().causes)}
+    order = {rule.cause: i for i, rule in enumerate(rules)}  # the vocabulary's order (load_rules)
     return tuple(sorted(matches, key=lambda m: (-m.score, order[m.cause])))
 
 

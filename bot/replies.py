@@ -13,15 +13,17 @@ from typing import Any, Dict, List, Sequence, Tuple
 from bot import warning_signs
 from bot.knowledge import KnowledgeBase
 from bot.reasoning import Assessment, CauseMatch
+from bot.texts import say
 
 MAX_CAUSES = 3
 MAX_QUOTES = 3
 GENERAL_TESTS = ("neurological_exam", "blood_tests", "nerve_conduction_study")
 
+#: The text that starts an assessment, by triage level.
 LEVEL_HEADINGS = {
-    "emergency": "This needs emergency care now.",
-    "see_clinician": "Please see a clinician about this.",
-    "self_care": "This sounds like the harmless kind of numbness, but keep an eye on it.",
+    "emergency": "replies.level_emergency",
+    "see_clinician": "replies.level_see_clinician",
+    "self_care": "replies.level_self_care",
 }
 STILL_URGENT = warning_signs.if_this_ever_happens()
 
@@ -33,8 +35,10 @@ class Reply:
 
 
 def quote(words: Sequence[str]) -> str:
-    quoted = [f"\u201c{w}\u201d" for w in words[:MAX_QUOTES]]
-    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
+    quoted = [say("replies.quoted", words=w) for w in words[:MAX_QUOTES]]
+    if len(quoted) == 1:
+        return quoted[0]
+    return say("replies.quoted_last", others=", ".join(quoted[:-1]), last=quoted[-1])
 
 
 def evidence_words(match: CauseMatch) -> List[str]:
@@ -79,38 +83,32 @@ def assessment_reply(
     advice = {"see_clinician": kb.seek_care_advice, "self_care": kb.self_care_advice}.get(
         level, kb.emergency_advice
     )
-    paragraphs = [*first, f"{LEVEL_HEADINGS[level]} {advice}"]
+    paragraphs = [*first, f"{say(LEVEL_HEADINGS[level])} {advice}"]
     if assessment.unsure_flags and level != "emergency":
         paragraphs.append(warning_signs.to_watch(assessment.unsure_flags, kb))
     if partial:
-        paragraphs.insert(len(first), "Here are my thoughts on what you have told me so far.")
+        paragraphs.insert(len(first), say("replies.partial"))
     causes = assessment.top(MAX_CAUSES)
     payload_causes = []
     if causes:
-        lines = ["Possible causes to talk about with a clinician (this is not a diagnosis):"]
+        lines = [say("replies.causes_heading")]
         for number, match in enumerate(causes, start=1):
             cause = kb.cause(match.cause)
             words = evidence_words(match)
-            why = f" Why I mention this: you said {quote(words)}." if words else ""
+            why = " " + say("replies.why", words=quote(words)) if words else ""
             said_as_past = [w for evidence in match.supporting if evidence.past for w in evidence.words]
             if said_as_past:
-                why += (
-                    f" You told {quote(said_as_past)} as something in the past, so it counts for less than "
-                    "if it were still going on."
-                )
+                why += " " + say("replies.said_as_past", words=quote(said_as_past))
             lines.append(f"{number}. {cause.name}: {cause.summary}{why}")
             payload_causes.append(
                 {"id": cause.id, "name": cause.name, "evidence": words[:MAX_QUOTES], "section": cause.section}
             )
-        lines.append('Ask me "tell me more about the first one" to learn more.')
+        lines.append(say("replies.ask_more"))
         paragraphs.append("\n".join(lines))
     else:
-        paragraphs.append(
-            "What you have told me does not point clearly to one of the causes I know about. That is "
-            "common: a clinician can look for the reason with a few simple checks."
-        )
+        paragraphs.append(say("replies.no_clear_cause"))
     steps = next_steps(assessment, kb)
-    paragraphs.append("What a clinician may do next:\n" + "\n".join(f"- {s}" for s in steps))
+    paragraphs.append(say("replies.next_steps_heading") + "\n" + "\n".join(f"- {s}" for s in steps))
     if level != "emergency":
         paragraphs.append(STILL_URGENT)
     paragraphs.append(kb.disclaimer)
@@ -126,12 +124,11 @@ def assessment_reply(
 
 def emergency_reply(flags: Sequence[str], kb: KnowledgeBase) -> Reply:
     named = warning_signs.names(flags, kb)
-    because = f"You mentioned {', '.join(named)}. " if named else "You mentioned a warning sign. "
-    why = " ".join(kb.red_flags[f].reply for f in flags if f in kb.red_flags)
-    text = (
-        f"{because}{kb.emergency_advice}{' ' + why if why else ''}\n\nIf you can, do not go alone: ask "
-        "someone to stay with you. Come back to me later if you want to talk about what may cause numb feet."
+    because = (
+        say("replies.you_mentioned", signs=", ".join(named)) if named else say("replies.you_mentioned_a_sign")
     )
+    why = " ".join(kb.red_flags[f].reply for f in flags if f in kb.red_flags)
+    text = f"{because} {kb.emergency_advice}{' ' + why if why else ''}\n\n{say('replies.not_alone')}"
     payload = {
         "type": "emergency",
         "triage_level": "emergency",
@@ -147,11 +144,10 @@ def cause_details(cause_id: str, kb: KnowledgeBase) -> str:
     return "\n\n".join(
         [
             f"{cause.name}: {cause.summary}",
-            f"How it affects the nerves: {cause.mechanism}",
-            f"The usual pattern: {pattern.where} {pattern.onset} {pattern.course}",
-            f"How it is treated: {cause.treatment}",
-            f"(From the article's section \u201c{cause.section}\u201d.) "
-            "Only a clinician can tell whether this applies to you.",
+            say("replies.cause_mechanism", mechanism=cause.mechanism),
+            say("replies.cause_pattern", where=pattern.where, onset=pattern.onset, course=pattern.course),
+            say("replies.cause_treatment", treatment=cause.treatment),
+            say("replies.cause_source", section=cause.section),
         ]
     )
 
@@ -159,7 +155,7 @@ def cause_details(cause_id: str, kb: KnowledgeBase) -> str:
 def topic_answer(topic_id: str, kb: KnowledgeBase) -> str:
     """A topic in plain words with where it comes from; a safety topic starts with the warning signs."""
     topic = kb.topic(topic_id)
-    origin = f"From the article's section \u201c{topic.section}\u201d."
+    origin = say("replies.topic_source", section=topic.section)
     text = f"{topic.title}: {topic.text}\n\n({origin}{' ' + topic.source if topic.source else ''})"
     return f"{STILL_URGENT}\n\n{text}" if topic.kind == "safety" else text
 

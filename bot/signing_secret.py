@@ -25,10 +25,10 @@ def session_secret(settings: Settings, secret_file: Path = SECRET_FILE) -> str:
             "error: the production profile needs SESSION_SECRET (the same on every replica) "
             "to sign the chat page's session ids"
         )
-    return _stored_secret(secret_file)
+    return stored_secret(secret_file)
 
 
-def _stored_secret(path: Path) -> str:
+def stored_secret(path: Path = SECRET_FILE) -> str:
     """The secret in `path`, created owner-only and atomically on first use (servers may race)."""
     if path.exists():
         return path.read_text().strip()

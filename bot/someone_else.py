@@ -17,18 +17,10 @@ from dataclasses import replace
 from bot import red_flags, warning_signs
 from bot.findings import PATIENT, Finding, Findings
 from bot.names import SYMPTOM_INTENTS
+from bot.texts import say
 
-THEIR_EMERGENCY = (
-    "What you describe could be an emergency for them. If it is happening now, call your local "
-    "emergency number for them straight away, or take them to the nearest emergency department."
-)
-WHOSE_SYMPTOMS = (
-    "It sounds like these are someone else's symptoms, not yours. My questions are for the person "
-    "who feels the numbness, so it works best if they tell me in their own words. You can also type "
-    'their answers for them as if you were them, for example "my feet have been numb for months". '
-    "If you have numbness yourself, tell me about yours. I can also answer general questions now, "
-    "for example about possible causes or tests."
-)
+THEIR_EMERGENCY = say("someone_else.their_emergency")
+WHOSE_SYMPTOMS = say("someone_else.whose_symptoms")
 THEIR_WARNING_SIGNS = warning_signs.for_anyone()
 
 

@@ -12,10 +12,13 @@ from __future__ import annotations
 from typing import Iterable, List, Sequence
 
 from bot.knowledge import KnowledgeBase, load_knowledge_base
+from bot.texts import say
 
 
 def _listed(items: Sequence[str]) -> str:
-    return items[0] if len(items) == 1 else "; ".join(items[:-1]) + "; or " + items[-1]
+    if len(items) == 1:
+        return items[0]
+    return say("warning_signs.listed_last", others="; ".join(items[:-1]), last=items[-1])
 
 
 def signs(kb: KnowledgeBase | None = None) -> str:
@@ -25,25 +28,25 @@ def signs(kb: KnowledgeBase | None = None) -> str:
 
 
 def screen_question(kb: KnowledgeBase | None = None) -> str:
-    return f"Have you had any of these: {signs(kb)}?"
+    return say("warning_signs.screen_question", signs=signs(kb))
 
 
 def if_this_ever_happens(kb: KnowledgeBase | None = None) -> str:
-    return f"If you ever get any of these, call your local emergency number straight away: {signs(kb)}."
+    return say("warning_signs.if_this_ever_happens", signs=signs(kb))
 
 
 def for_anyone(kb: KnowledgeBase | None = None) -> str:
-    return f"For anyone, these need emergency care straight away: {signs(kb)}."
+    return say("warning_signs.for_anyone", signs=signs(kb))
 
 
 def banner(kb: KnowledgeBase | None = None) -> str:
     """The chat page's emergency notice."""
-    return f"Call your local emergency number now if you have any of these: {signs(kb)}."
+    return say("warning_signs.banner", signs=signs(kb))
 
 
 def outage_note(kb: KnowledgeBase | None = None) -> str:
     """What the reply to a failed turn says about emergencies."""
-    return f"If you have any of these, contact emergency services now: {signs(kb)}."
+    return say("warning_signs.outage_note", signs=signs(kb))
 
 
 def question(flag: str, kb: KnowledgeBase | None = None) -> str:
@@ -70,9 +73,5 @@ def to_watch(flags: Sequence[str], kb: KnowledgeBase | None = None) -> str:
     """For a person who could not say whether they have these signs."""
     kb = kb or load_knowledge_base()
     listed = _listed([kb.red_flags[flag].sign for flag in flags if flag in kb.red_flags])
-    return (
-        f"You were not sure about {'this sign' if len(flags) == 1 else 'these signs'}: {listed}. "
-        "Please see a doctor today, not in a few weeks. If you find that you do have "
-        f"{'it' if len(flags) == 1 else 'any of them'}, or it starts, call your local emergency number "
-        "straight away."
-    )
+    key = "warning_signs.to_watch_one" if len(flags) == 1 else "warning_signs.to_watch_several"
+    return say(key, signs=listed)

@@ -26,6 +26,7 @@ from typing import Dict, List, Mapping
 
 from bot.services import ServiceUnavailable, check_services, first_line
 from bot.settings import PROJECT_ROOT, ClusterSettings, DatabaseSettings, Settings
+from bot.signing_secret import stored_secret
 from scripts.serve import RUNTIME_DIR, Stack, free_port
 from web.server import PageServer
 
@@ -139,9 +140,13 @@ class Cluster:
     def start(self) -> None:
         check_services(self.settings)
         actions_port = self.actions_port = free_port()
+        # Every replica signs with the same secret; on one machine, the embedded profile's stored one
+        # serves when SESSION_SECRET is unset (a deployment sets it: bot/signing_secret.py).
+        secret = self.settings.session_secret or stored_secret()
         for number in range(1, self.replicas + 1):
             replica = replace(
                 self.settings,
+                session_secret=secret,
                 public_url=self.settings.public_url or self.url,
                 rasa_port=free_port(),
                 action_port=free_port(),

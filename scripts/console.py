@@ -23,13 +23,10 @@ import yaml
 
 from bot.channels.payloads import is_clinical, is_summary, summary
 from bot.settings import PROJECT_ROOT
+from bot.texts import say
 
 SUMMARY_DIR = PROJECT_ROOT / "var" / "summaries"
 
-HELP = (
-    "Type your message and press Enter. When answer buttons are shown, type a number to choose one.\n"
-    "/restart starts over; 'quit' or Ctrl-D leaves."
-)
 QUIT = {"quit", "exit", "/quit", "/exit"}
 
 
@@ -77,13 +74,11 @@ def save_summary(payload: Dict[str, Any], directory: Path = SUMMARY_DIR) -> str:
         with urllib.request.urlopen(str(payload["pdf"]), timeout=120) as response:
             pdf = response.read()
     except (OSError, urllib.error.URLError, KeyError) as error:
-        return (
-            f"  (The PDF could not be saved: {getattr(error, 'reason', error)}. The links above still work.)"
-        )
+        return f"  {say('console.summary_not_saved', reason=getattr(error, 'reason', error))}"
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / f"summary-{time.strftime('%Y%m%d-%H%M%S')}.pdf"
     path.write_bytes(pdf)
-    return f"  Saved the summary for your clinician: {path}"
+    return f"  {say('console.summary_saved', path=path)}"
 
 
 def choose(line: str, buttons: List[Dict[str, Any]]) -> str:
@@ -101,12 +96,12 @@ def run(
 ) -> int:
     sender = f"shell-{uuid.uuid4().hex[:12]}"
     width = min(shutil.get_terminal_size().columns, 100) - 2
-    write(HELP)
+    write(say("console.help"))
     text = "/greet"
     try:
         while True:
             messages = send(base_url, sender, text)
-            write("Assistant:")
+            write(say("console.assistant"))
             for message in messages:
                 write("\n".join(render(message, width)))
                 if is_summary(message.get("custom")):
@@ -114,7 +109,7 @@ def run(
             buttons = [b for m in messages for b in m.get("buttons") or []]
             line = ""
             while not line:
-                line = read("You: ").strip()
+                line = read(f"{say('console.you')} ").strip()
             if line.lower() in QUIT:
                 return 0
             text = choose(line, buttons)

@@ -1,6 +1,11 @@
 """Serves the chat page: a few static files, the widget from node_modules, and
 a small config script telling the page where the Rasa socket.io channel is.
 
+The page's words come from the text catalogue (bot/texts/<language>/page.yml):
+index.html names them as `{{page.<name>}}` fields, filled in here HTML-escaped,
+and app.js reads them, with the triage labels, from /config.js
+(`window.ASSISTANT_TEXTS`, the `page` and `triage` topics whole).
+
 Only the files listed in ROUTES are served (no directory listing, no path
 from the request ever reaches the file system), with headers that keep the
 page from loading anything but its own scripts and from talking to anything
@@ -11,6 +16,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 import socket
 import threading
 from http import HTTPStatus
@@ -18,6 +24,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from bot.texts import Catalogue, catalogue
 from bot.warning_signs import banner
 
 WEB_ROOT = Path(__file__).resolve().parent
@@ -38,12 +45,47 @@ ROUTES = {
     "/vendor/rasa-webchat.js": (MODULES / "rasa-webchat" / "module" / "index.js", "text/javascript"),
 }
 CONFIG_ROUTE = "/config.js"
-#: Where index.html takes the warning signs, from the red flags' records (bot/warning_signs.py).
-BANNER_MARK = b"{{emergency_banner}}"
+#: index.html's fields: `{{page.<name>}}`, a text of the catalogue's `page` topic; `{{emergency_banner}}`,
+#: the warning signs from the red flags' records (bot/warning_signs.py); `{{language}}`, the page's language.
+FIELD = re.compile(r"\{\{([a-z_]+(?:\.[a-z0-9_]+)?)\}\}")
+PAGE_TOPIC = "page"
+#: The catalogue's topics app.js reads, whole: the page's own words and the triage levels' labels.
+SCRIPT_TOPICS = (PAGE_TOPIC, "triage")
 
 
-def index_page() -> bytes:
-    return (PUBLIC / "index.html").read_bytes().replace(BANNER_MARK, html.escape(banner()).encode())
+def index_page(texts: Catalogue | None = None) -> bytes:
+    """index.html with its fields filled in, each HTML-escaped (for a text and for an attribute alike)."""
+    texts = texts or catalogue()
+    own = {"emergency_banner": banner, "language": lambda: texts.language}
+
+    def fill(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name in own:
+            value = own[name]()
+        elif name.startswith(f"{PAGE_TOPIC}."):
+            value = texts.text(name)  # a TextError when the catalogue lacks it or it takes fields
+        else:
+            raise ValueError(f"index.html names an unknown field {{{{{name}}}}}")
+        return html.escape(value, quote=True)
+
+    return FIELD.sub(fill, (PUBLIC / "index.html").read_text(encoding="utf-8")).encode("utf-8")
+
+
+def script_json(value: object) -> str:
+    """JSON that stays data inside a <script> element too: no `<`, `>` or `&` (so no `</script>` or
+    `<!--`), and nothing but ASCII (so no line separator either)."""
+    text = json.dumps(value, ensure_ascii=True)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def config_script(socket_url: str, texts: Catalogue | None = None) -> bytes:
+    """/config.js: where the Rasa socket.io channel is, and the words app.js shows and announces."""
+    texts = texts or catalogue()
+    served = {topic: texts.topic(topic) for topic in SCRIPT_TOPICS}
+    return (
+        f"window.ASSISTANT_CONFIG = {script_json({'socketUrl': socket_url})};\n"
+        f"window.ASSISTANT_TEXTS = {script_json(served)};\n"
+    ).encode()
 
 
 def missing_files() -> list[Path]:
@@ -122,8 +164,7 @@ class _Handler(BaseHTTPRequestHandler):
         path = urlsplit(self.path).path
         socket_url = self.fixed_socket_url or socket_url_for(self.headers.get("Host", ""), self.rasa_port)
         if path == CONFIG_ROUTE:
-            config = json.dumps({"socketUrl": socket_url}).replace("<", "\\u003c")
-            body, content_type = f"window.ASSISTANT_CONFIG = {config};\n".encode(), "text/javascript"
+            body, content_type = config_script(socket_url), "text/javascript"
         elif path == "/":
             body, content_type = index_page(), ROUTES[path][1]
         elif path in ROUTES:

@@ -19,20 +19,19 @@ import logging
 import re
 from dataclasses import dataclass
 
+from bot.texts import say
+
 logger = logging.getLogger(__name__)
 
-EMPTY_REPLY = "I didn't get any words there. Please tell me in a sentence what you feel in your feet."
-NOT_TEXT_REPLY = "Sorry, I can only read text messages."
+EMPTY_REPLY = say("channels.empty")
+NOT_TEXT_REPLY = say("channels.not_text")
 
 # C0 and C1 controls except tab, line feed and carriage return; DEL; lone surrogates.
 _UNWANTED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 def too_long_reply(length: int, limit: int) -> str:
-    return (
-        f"Sorry, your message is too long for me ({length:,} characters; the limit is {limit:,}). "
-        "Please send a shorter message, for example the main things you feel and since when."
-    )
+    return say("channels.too_long", length=length, limit=limit)
 
 
 @dataclass(frozen=True)

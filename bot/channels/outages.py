@@ -29,13 +29,11 @@ from rasa.core.tracker_store import FailSafeTrackerStore
 from sanic import Blueprint, Sanic
 
 from bot import warning_signs
+from bot.texts import say
 
 logger = logging.getLogger(__name__)
 
-OUTAGE_REPLY = (
-    "Sorry, I can't reach my records right now, so I could not take in your last message. "
-    f"Please send it again in a minute. {warning_signs.outage_note()}"
-)
+OUTAGE_REPLY = say("channels.outage", note=warning_signs.outage_note())
 
 Handler = Callable[[UserMessage], Awaitable[Any]]
 

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from typing import Any, Mapping, TypeGuard
 
+from bot.texts import say
+
 CLINICAL_TYPES = ("assessment", "emergency")
-TRIAGE_LABELS = {
-    "emergency": "Emergency: get help now",
-    "see_clinician": "See a clinician",
-    "self_care": "Self-care: keep an eye on it",
+#: Each triage level's label in the catalogue (bot/texts/en/triage.yml).
+TRIAGE_LABEL_KEYS = {
+    "emergency": "triage.emergency",
+    "see_clinician": "triage.see_clinician",
+    "self_care": "triage.self_care",
 }
 
 
@@ -32,9 +35,11 @@ def is_clinical(payload: Any) -> TypeGuard[Mapping[str, Any]]:
 
 def heading(payload: Mapping[str, Any]) -> str:
     if payload.get("type") == "emergency":
-        return "EMERGENCY: call your local emergency number now"
+        return say("triage.emergency_heading")
     level = str(payload.get("triage_level", ""))
-    return f"Triage level: {TRIAGE_LABELS.get(level, level)}"
+    return say(
+        "triage.level_heading", label=say(TRIAGE_LABEL_KEYS[level]) if level in TRIAGE_LABEL_KEYS else level
+    )
 
 
 def summary(payload: Mapping[str, Any]) -> list[str]:
@@ -42,5 +47,5 @@ def summary(payload: Mapping[str, Any]) -> list[str]:
     lines = [heading(payload)]
     names = [str(c.get("name") or c.get("id")) for c in payload.get("possible_causes") or []]
     if names:
-        lines.append("Possible causes: " + ", ".join(names))
+        lines.append(say("channels.possible_causes", causes=", ".join(names)))
     return lines

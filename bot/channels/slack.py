@@ -44,6 +44,7 @@ from bot.channels.payloads import SUMMARY_FILE_NAME, heading, is_clinical, is_su
 from bot.channels.senders import SLACK, conversation_id, native_id
 from bot.settings import SLACK_API_URL
 from bot.summary.service import summary_pdf
+from bot.texts import say
 
 logger = logging.getLogger(__name__)
 _SLACK_ID = re.compile(r"[A-Za-z0-9_.-]{1,64}")
@@ -127,7 +128,7 @@ class SlackOutput(SlackBot):
                 channel=channel,
                 content=pdf,
                 filename=SUMMARY_FILE_NAME,
-                title="Summary for your clinician",
+                title=say("channels.summary_title"),
                 thread_ts=self.thread_id,
             )
         except (SlackClientError, aiohttp.ClientError, asyncio.TimeoutError) as error:

@@ -32,12 +32,13 @@ from bot.channels.outages import Handler, fail_loudly
 from bot.channels.senders import SOCKETIO, conversation_id
 from bot.channels.session_ids import SessionIds
 from bot.signing_secret import session_secret
+from bot.texts import say
 
 logger = logging.getLogger(__name__)
 
-NOT_A_MESSAGE = "Sorry, I could not read that message. Please type what you feel in your feet."
-UNKNOWN_SESSION = "This chat session is not valid any more. Please reload the page to start a new one."
-FAILED = "Sorry, something went wrong on my side and I could not answer. Please send your message again."
+NOT_A_MESSAGE = say("channels.socketio_not_a_message")
+UNKNOWN_SESSION = say("channels.socketio_unknown_session")
+FAILED = say("channels.socketio_failed")
 
 
 class WebChatOutput(SocketIOOutput):

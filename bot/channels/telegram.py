@@ -46,14 +46,15 @@ from bot.channels.payloads import SUMMARY_FILE_NAME, heading, is_clinical, is_su
 from bot.channels.senders import TELEGRAM, conversation_id, native_id
 from bot.settings import TELEGRAM_API_URL
 from bot.summary.service import summary_pdf
+from bot.texts import say
 
 logger = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 CALLBACK_DATA_LIMIT = 64  # bytes
 ONE_ROW_MAX = 3  # more buttons than this go one per row
-EDITED_NOTE = "I can only read new messages, not edited ones. Please send what you meant as a new message."
-NOT_TEXT_NOTE = "Sorry, I can only read text. Please tell me in words what you feel in your feet."
+EDITED_NOTE = say("channels.telegram_edited")
+NOT_TEXT_NOTE = say("channels.telegram_not_text")
 COMMANDS = {"/start": "/greet", "/help": "/greet"}
 
 
@@ -70,7 +71,7 @@ class TelegramOutput(RasaTelegramOutput):
             if pdf is not None:
                 document = InputFile(io.BytesIO(pdf), filename=SUMMARY_FILE_NAME)
                 try:
-                    await self.send_document(recipient_id, document, caption="Summary for your clinician")
+                    await self.send_document(recipient_id, document, caption=say("channels.summary_title"))
                 except (TelegramAPIError, aiohttp.ClientError) as error:
                     logger.error("the summary PDF could not be sent to Telegram: %s", type(error).__name__)
             return

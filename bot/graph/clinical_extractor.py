@@ -1,10 +1,10 @@
 """`ClinicalEntityExtractor`: lexicon entities plus negation and experiencer for every entity.
 
-It runs after DIETClassifier and EntitySynonymMapper, replacing the message's
-entities with the lexicon's, merged with DIET's when DIET tags entities too
-(`entity_recognition` in config.yml; off by default), each carrying `negated`
-and `experiencer`. The medspaCy pipeline is built at training time and stored in
-the model, so a trained model does not depend on the source tree's lexicon.
+It runs after DIETClassifier, replacing the message's entities with the
+lexicon's, merged with DIET's when DIET tags entities too (`entity_recognition`
+in config.yml; off by default), each carrying `negated` and `experiencer`. The
+medspaCy pipeline is built at training time and stored in the model, so a
+trained model does not depend on the source tree's lexicon.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlp.extract import ClinicalExtractor
-from bot.nlp.lexicon import LEXICON_FILE
+from bot.nlp.lexicon import LEXICON_DIR, lexicon_files
 from bot.nlp.red_flag_patterns import RED_FLAGS_FILE
 from bot.vocabulary import VOCABULARY_FILE
 
@@ -49,8 +49,13 @@ class ClinicalEntityExtractor(GraphComponent, EntityExtractorMixin):
         """Retrains when the lexicon, the red flags' recognition rules, the vocabulary or the NLP code
         change, not only the config."""
         digest = hashlib.sha256()
-        lexicon = Path(config.get(LEXICON_KEY) or LEXICON_FILE)
-        for path in [lexicon, RED_FLAGS_FILE, VOCABULARY_FILE, *sorted(_NLP_SOURCES.glob("*.py"))]:
+        lexicon = Path(config.get(LEXICON_KEY) or LEXICON_DIR)
+        for path in [
+            *lexicon_files(lexicon),
+            RED_FLAGS_FILE,
+            VOCABULARY_FILE,
+            *sorted(_NLP_SOURCES.glob("*.py")),
+        ]:
             digest.update(path.read_bytes())
         return digest.hexdigest()
 
@@ -78,7 +83,7 @@ class ClinicalEntityExtractor(GraphComponent, EntityExtractorMixin):
 
     def train(self, training_data: TrainingData) -> Resource:
         """Builds the pipeline from the lexicon (the NLU examples are not needed) and stores it."""
-        self._extractor = ClinicalExtractor.build(Path(self._config[LEXICON_KEY] or LEXICON_FILE))
+        self._extractor = ClinicalExtractor.build(Path(self._config[LEXICON_KEY] or LEXICON_DIR))
         with self._model_storage.write_to(self._resource) as directory:
             self._extractor.save(directory / _PIPELINE_DIR)
         return self._resource

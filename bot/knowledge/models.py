@@ -9,13 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Dict, Tuple
 
+from bot.texts import say
+
 #: Section headings of the source article; "Introduction" is its first paragraph.
 SECTIONS: Tuple[str, ...] = (
-    "Introduction",
-    "Understanding Peripheral Neuropathy",
-    "Systemic Conditions That Affect Nerve Health",
-    "Localized Nerve Compression and External Factors",
-    "Seeking Professional Diagnosis and Treatment",
+    say("article.introduction"),
+    say("article.understanding_peripheral_neuropathy"),
+    say("article.systemic_conditions"),
+    say("article.localized_nerve_compression"),
+    say("article.seeking_diagnosis_and_treatment"),
 )
 
 #: How a cause harms the nerves (one per cause; two causes may share one).

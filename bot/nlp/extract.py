@@ -20,7 +20,7 @@ from spacy.util import filter_spans
 
 from bot.nlp import red_flag_patterns
 from bot.nlp.duration import to_weeks
-from bot.nlp.lexicon import LEXICON_FILE, Lexicon, Phrase, is_canonical, load_lexicon
+from bot.nlp.lexicon import LEXICON_DIR, Lexicon, Phrase, is_canonical, load_lexicon
 from bot.nlp.pipeline import (
     BLOCKER_SUFFIX,
     CONTEXT,
@@ -129,7 +129,7 @@ class ClinicalExtractor:
 
     @classmethod
     def build(
-        cls, lexicon_path: Path = LEXICON_FILE, red_flags_path: Path = RED_FLAGS_FILE
+        cls, lexicon_path: Path = LEXICON_DIR, red_flags_path: Path = RED_FLAGS_FILE
     ) -> ClinicalExtractor:
         lexicon, recognition = load_lexicon(lexicon_path), load_recognition(red_flags_path)
         return cls(build_pipeline(lexicon), lexicon, recognition)

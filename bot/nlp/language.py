@@ -18,8 +18,9 @@ from typing import Any, Dict, FrozenSet, Iterator, Tuple
 
 import yaml
 
+from bot.nlp.lexicon import ENTITIES_DIR, LEXICON_DIR, read_lexicon
+
 WORDS_FILE = Path(__file__).with_name("language_words.yml")
-LEXICON_FILE = Path(__file__).with_name("lexicon.yml")
 
 #: Letters that English words do not use (accented loanwords like "café" are rare).
 _FOREIGN_LETTERS = frozenset("ñ¿¡ßäöüçãõâêîôûàèìòùáíóúéëïÿœæøåłśżźćńąęğşıő")
@@ -66,9 +67,10 @@ def _is_latin(char: str) -> bool:
 @lru_cache(maxsize=1)
 def _load_words() -> _Words:
     raw = yaml.safe_load(WORDS_FILE.read_text(encoding="utf-8"))
-    lexicon = yaml.safe_load(LEXICON_FILE.read_text(encoding="utf-8"))
+    lexicon = read_lexicon(LEXICON_DIR)
+    entities = [content for name, content in lexicon.items() if name.startswith(f"{ENTITIES_DIR}/")]
     english = {w.lower() for w in raw["english"].split()}
-    english.update(w for s in _strings(lexicon["entities"]) for w in _WORD.findall(s.lower()))
+    english.update(w for s in _strings(entities) for w in _WORD.findall(s.lower()))
     foreign: Dict[str, Tuple[str, ...]] = {}
     for language, language_words in raw["foreign"].items():
         for word in {str(w).lower() for w in language_words} - english:

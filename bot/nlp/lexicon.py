@@ -1,15 +1,24 @@
-"""Typed loader of `lexicon.yml`, the phrases behind the clinical entity extractor.
+"""Typed loader of the lexicon `bot/nlp/lexicon/`, the phrases behind the clinical entity extractor.
 
-Loading validates the whole file against the public vocabulary (and the extension
-ids of `cause` and `topic`), so a typo fails at build time with the entry named
-instead of silently extracting nothing.
+The lexicon is a folder of YAML files, one per job (each file's opening comment says more):
+
+- `definitions.yml`: word lists shared by the other files as YAML aliases (`*family`);
+- `entities/<type>.yml`: the phrases of each value of one entity type, one file per type;
+- `overlaps.yml`: blockers and nested types, how overlapping matches of one type are resolved;
+- `duration.yml`: phrases whose text is a duration;
+- `context.yml`: ConText rules (negation, experiencer) and elliptical clauses.
+
+Loading validates every file against the public vocabulary (and the extension
+ids of `cause` and `topic`), so a typo fails at build time with the file and
+entry named instead of silently extracting nothing. A file of the folder that is
+not one of these, or a missing one, fails the same way: nothing is left unread.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, FrozenSet, Mapping, Tuple
+from typing import Any, Dict, FrozenSet, List, Mapping, Tuple
 
 import yaml
 from spacy.schemas import validate_token_pattern
@@ -17,7 +26,18 @@ from spacy.schemas import validate_token_pattern
 from bot.knowledge.models import TOPIC_IDS as KNOWLEDGE_TOPICS
 from bot.vocabulary import FREE_TEXT_ENTITIES, Vocabulary, load_vocabulary
 
-LEXICON_FILE = Path(__file__).with_name("lexicon.yml")
+LEXICON_DIR = Path(__file__).with_name("lexicon")
+#: The file whose YAML anchors every other file may name as aliases.
+DEFINITIONS_FILE = "definitions.yml"
+#: The folder of the entity types' files, `<entity type>.yml` each.
+ENTITIES_DIR = "entities"
+#: The lexicon's other files and the sections (top-level keys) each one holds.
+SECTION_FILES: Mapping[str, Tuple[str, ...]] = {
+    DEFINITIONS_FILE: ("definitions",),
+    "overlaps.yml": ("blockers", "nested_types"),
+    "duration.yml": ("duration",),
+    "context.yml": ("context", "ellipsis"),
+}
 
 #: Topic ids of the extension entity `topic`: the knowledge base's topics.
 TOPIC_IDS: Tuple[str, ...] = tuple(topic for group in KNOWLEDGE_TOPICS.values() for topic in group)
@@ -25,7 +45,6 @@ TOPIC_IDS: Tuple[str, ...] = tuple(topic for group in KNOWLEDGE_TOPICS.values() 
 #: Entities this project adds for questions; they are not part of the public vocabulary.
 EXTENSION_ENTITIES: Tuple[str, ...] = ("cause", "topic")
 
-_TOP_LEVEL_KEYS = {"definitions", "entities", "blockers", "duration", "context", "nested_types", "ellipsis"}
 _CONTEXT_RULE_KEYS = {
     "literal",
     "category",
@@ -40,7 +59,7 @@ _CONTEXT_RULE_KEYS = {
 
 
 class LexiconError(ValueError):
-    """The lexicon file is malformed or disagrees with the vocabulary."""
+    """A lexicon file is malformed or disagrees with the vocabulary."""
 
 
 @dataclass(frozen=True)
@@ -81,55 +100,135 @@ def is_canonical(vocabulary: Vocabulary, entity: str, value: Any) -> bool:
     return isinstance(value, str) and vocabulary.is_canonical(entity, value)
 
 
-def load_lexicon(path: Path = LEXICON_FILE, vocabulary: Vocabulary | None = None) -> Lexicon:
+def load_lexicon(path: Path = LEXICON_DIR, vocabulary: Vocabulary | None = None) -> Lexicon:
+    """The lexicon of the folder `path`, every file read and checked."""
     vocabulary = vocabulary or load_vocabulary()
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    where = path.name
-    _require(isinstance(raw, dict), where, "expected a mapping at the top level")
-    unknown = set(raw) - _TOP_LEVEL_KEYS
-    _require(not unknown, where, f"unknown top-level keys {sorted(unknown)}")
-    context = _mapping(raw.get("context"), f"{where}: context")
-    ellipsis = _mapping(raw.get("ellipsis"), f"{where}: ellipsis")
+    contents = read_lexicon(path)
+    raw: Dict[str, Any] = {}
+    where: Dict[str, str] = {}  # section -> "<file>: <section>", the start of its error messages
+    for name, sections in SECTION_FILES.items():
+        content = _mapping(contents[name], name)
+        unknown = set(content) - set(sections)
+        _require(
+            not unknown, name, f"unknown top-level keys {sorted(unknown)} (this file holds {list(sections)})"
+        )
+        for section in sections:
+            raw[section], where[section] = content.get(section), f"{name}: {section}"
+    entity_files = {
+        Path(name).stem: (name, content)
+        for name, content in contents.items()
+        if name.startswith(f"{ENTITIES_DIR}/")
+    }
+    context = _mapping(raw["context"], where["context"])
+    ellipsis = _mapping(raw["ellipsis"], where["ellipsis"])
     return Lexicon(
         source=path,
-        entities=_entities(raw.get("entities"), vocabulary, f"{where}: entities"),
-        blockers=_blockers(raw.get("blockers") or {}, vocabulary, f"{where}: blockers"),
-        duration=_phrases(raw.get("duration"), f"{where}: duration"),
-        context_rules=_context_rules(context.get("rules"), f"{where}: context.rules"),
+        entities=_entities(entity_files, vocabulary),
+        blockers=_blockers(raw["blockers"] or {}, vocabulary, where["blockers"]),
+        duration=_phrases(raw["duration"], where["duration"]),
+        context_rules=_context_rules(context.get("rules"), f"{where['context']}.rules"),
         pseudo_trigger_words=_words(
-            context.get("pseudo_trigger_words"), f"{where}: context.pseudo_trigger_words"
+            context.get("pseudo_trigger_words"), f"{where['context']}.pseudo_trigger_words"
         ),
         terminated_by={
-            str(category).upper(): tuple(s.upper() for s in _words(others, f"{where}: context.terminated_by"))
+            str(category).upper(): tuple(
+                s.upper() for s in _words(others, f"{where['context']}.terminated_by")
+            )
             for category, others in _mapping(
-                context.get("terminated_by"), f"{where}: context.terminated_by"
+                context.get("terminated_by"), f"{where['context']}.terminated_by"
             ).items()
         },
-        other_ellipsis=_phrases(ellipsis.get("other"), f"{where}: ellipsis.other"),
-        patient_ellipsis=_phrases(ellipsis.get("patient_denies"), f"{where}: ellipsis.patient_denies"),
-        clause_end_words=_words(ellipsis.get("clause_end_words"), f"{where}: ellipsis.clause_end_words"),
-        nested_types=_entity_types(raw.get("nested_types", []), vocabulary, f"{where}: nested_types"),
+        other_ellipsis=_phrases(ellipsis.get("other"), f"{where['ellipsis']}.other"),
+        patient_ellipsis=_phrases(ellipsis.get("patient_denies"), f"{where['ellipsis']}.patient_denies"),
+        clause_end_words=_words(ellipsis.get("clause_end_words"), f"{where['ellipsis']}.clause_end_words"),
+        nested_types=_entity_types(raw["nested_types"] or [], vocabulary, where["nested_types"]),
     )
 
 
-def _entities(raw: Any, vocabulary: Vocabulary, where: str) -> Dict[str, Dict[str, Tuple[Phrase, ...]]]:
-    raw = _mapping(raw, where)
+def lexicon_files(path: Path = LEXICON_DIR) -> List[Path]:
+    """The files of the lexicon folder, definitions first; it must hold them and nothing else."""
+    _require(path.is_dir(), str(path), "expected the lexicon folder")
+    found = sorted(p.relative_to(path).as_posix() for p in path.rglob("*") if p.is_file())
+    entity_files = [
+        name for name in found if Path(name).parent.as_posix() == ENTITIES_DIR and name.endswith(".yml")
+    ]
+    unexpected = [name for name in found if name not in SECTION_FILES and name not in entity_files]
+    _require(
+        not unexpected,
+        f"{path.name}/",
+        f"unexpected files {unexpected} (expected {list(SECTION_FILES)} and {ENTITIES_DIR}/<type>.yml)",
+    )
+    missing = [name for name in SECTION_FILES if name not in found]
+    _require(not missing, f"{path.name}/", f"missing files {missing}")
+    return [path / name for name in SECTION_FILES] + [path / name for name in entity_files]
+
+
+def read_lexicon(path: Path = LEXICON_DIR) -> Dict[str, Any]:
+    """Each file of the lexicon folder parsed, by name relative to it ("entities/symptom.yml").
+
+    The aliases of every file resolve to the anchors of definitions.yml, read first.
+    """
+    anchors: Dict[str, yaml.Node] = {}
+    contents: Dict[str, Any] = {}
+    for file in lexicon_files(path):
+        name = file.relative_to(path).as_posix()
+        contents[name], defined = _read_yaml(file, name, anchors)
+        if name == DEFINITIONS_FILE:
+            anchors = defined
+    return contents
+
+
+class _Loader(yaml.SafeLoader):  # type: ignore[misc]  # PyYAML carries no types: mypy sees Any
+    """A safe YAML loader whose aliases may also name anchors given to it (definitions.yml's)."""
+
+    def __init__(self, stream: Any, anchors: Mapping[str, yaml.Node]) -> None:
+        super().__init__(stream)
+        self.anchors = dict(anchors)
+
+    def compose_document(self) -> yaml.Node | None:
+        # PyYAML's own forgets the document's anchors at its end; they must outlive it here.
+        self.get_event()  # document start
+        node = self.compose_node(None, None)
+        self.get_event()  # document end
+        return node
+
+
+def _read_yaml(path: Path, where: str, anchors: Mapping[str, yaml.Node]) -> Tuple[Any, Dict[str, yaml.Node]]:
+    """The file's content and the anchors known at its end (those given plus its own)."""
+    with path.open(encoding="utf-8") as stream:
+        loader = _Loader(stream, anchors)
+        try:
+            return loader.get_single_data(), loader.anchors
+        except yaml.YAMLError as error:
+            raise LexiconError(f"{where}: {error}") from error
+        finally:
+            loader.dispose()
+
+
+def _entities(
+    files: Mapping[str, Tuple[str, Any]], vocabulary: Vocabulary
+) -> Dict[str, Dict[str, Tuple[Phrase, ...]]]:
+    """The entity types' phrases from `files`: entity type -> (file name, its content)."""
     expected = [e for e in vocabulary.entities if e not in FREE_TEXT_ENTITIES] + list(EXTENSION_ENTITIES)
-    missing = [e for e in expected if e not in raw]
-    _require(not missing, where, f"missing entity types {missing}")
+    for entity, (name, _) in files.items():
+        _require(entity in expected, name, f"unknown entity type {entity!r} (known: {expected})")
+    missing = [e for e in expected if e not in files]
+    _require(
+        not missing, f"{ENTITIES_DIR}/", f"missing entity types {missing} (one file <entity type>.yml each)"
+    )
     entities: Dict[str, Dict[str, Tuple[Phrase, ...]]] = {}
-    for entity, values in raw.items():
-        _require(entity in expected, f"{where}.{entity}", f"unknown entity type (known: {expected})")
+    for entity in expected:
+        name, values = files[entity]
         allowed = known_values(vocabulary, entity)
-        values = _mapping(values, f"{where}.{entity}")
+        values = _mapping(values, name)
         # A topic asked about in many words ("who should I see first?") has no term of its own:
         # bot.question_matching finds it; the lexicon names only the topics that have one.
         absent = [] if entity == "topic" else [v for v in allowed if v not in values]
-        _require(not absent, f"{where}.{entity}", f"no phrases for the values {absent}")
+        _require(not absent, name, f"no phrases for the values {absent}")
         entities[entity] = {}
         seen: Dict[str, str] = {}
         for value, items in values.items():
-            here = f"{where}.{entity}.{value}"
+            here = f"{name}: {value}"
             _require(value in allowed, here, f"unknown value (known: {list(allowed)})")
             phrases = _phrases(items, here)
             for phrase in phrases:

@@ -44,7 +44,7 @@ FREE_TEXT_VALUE = "<text>"
 BLOCKER_SUFFIX = ":blocker"
 
 _SPACY_DIR = "spacy"
-_LEXICON_FILE = "lexicon.yml"
+_LEXICON_DIR = "lexicon"
 _RED_FLAGS_FILE = "red_flags.yml"
 _CONTEXT_RULES_FILE = "context_rules.json"
 _MEDSPACY_CONTEXT_RULES = (
@@ -99,14 +99,15 @@ def build_pipeline(lexicon: Lexicon) -> Language:
 def save_pipeline(nlp: Language, lexicon: Lexicon, recognition: Recognition, directory: Path) -> None:
     directory.mkdir(parents=True, exist_ok=True)
     nlp.to_disk(directory / _SPACY_DIR)
-    shutil.copyfile(lexicon.source, directory / _LEXICON_FILE)
+    shutil.rmtree(directory / _LEXICON_DIR, ignore_errors=True)
+    shutil.copytree(lexicon.source, directory / _LEXICON_DIR)
     shutil.copyfile(recognition.source, directory / _RED_FLAGS_FILE)
     context: ConText = nlp.get_pipe(CONTEXT)
     ConTextRule.to_json(context.rules, str(directory / _CONTEXT_RULES_FILE))
 
 
 def load_pipeline(directory: Path) -> Tuple[Language, Lexicon, Recognition]:
-    lexicon = load_lexicon(directory / _LEXICON_FILE)
+    lexicon = load_lexicon(directory / _LEXICON_DIR)
     recognition = load_recognition(directory / _RED_FLAGS_FILE)
     nlp = spacy.load(directory / _SPACY_DIR)
     if nlp.pipe_names != ["sentencizer", TARGET_MATCHER, CONTEXT]:

@@ -25,18 +25,12 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from bot.channels.outages import STORE_ERRORS, describe
 from bot.names import ACTION_FORGET_CONVERSATION
 from bot.runtime.conversation_deletion import UnsupportedStore, delete_conversation, sql_tracker_store
+from bot.texts import say
 
 logger = logging.getLogger(__name__)
 
-FORGOTTEN = (
-    "Done: I've deleted this conversation. Everything you told me here, and my assessment, is gone from "
-    "my records. Messages already on your screen stay there until you clear them. If you need me again, "
-    "just tell me what you are feeling."
-)
-FORGET_FAILED = (
-    "Sorry, I couldn't delete the conversation just now because my records can't be reached, so nothing "
-    "was deleted. Please ask me again in a minute."
-)
+FORGOTTEN = say("forget_me.done")
+FORGET_FAILED = say("forget_me.failed")
 
 # Set when the turn being handled in this task ran ACTION_FORGET_CONVERSATION and was saved.
 _forget_requested: ContextVar[bool] = ContextVar("forget_requested", default=False)

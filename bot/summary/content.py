@@ -22,42 +22,45 @@ from bot.knowledge import KnowledgeBase
 from bot.nlp.red_flag_patterns import OLD_STROKE, RECENT_START, SELF_REPORTED
 from bot.reasoning import Assessment, assess
 from bot.replies import MAX_CAUSES, next_steps
+from bot.texts import say
 from bot.who_is_asking import who_is_asking
 
 #: Answers on the red-flag screen.
 YES, NO, NOT_SURE, NOT_ASKED = "yes", "no", "not sure", "not asked"
+#: Each kind of finding's label (bot/texts/en/summary.yml).
 ENTITY_LABELS = {
-    "symptom": "Symptom",
-    "body_part": "Where",
-    "laterality": "Side",
-    "onset": "Start",
-    "duration": "How long",
-    "progression": "Course",
-    "risk_factor": "Risk factor",
-    "red_flag": "Warning sign",
-    "trigger": "Brought on by",
-    "cause": "Named by the person",
+    "symptom": say("summary.label_symptom"),
+    "body_part": say("summary.label_body_part"),
+    "laterality": say("summary.label_laterality"),
+    "onset": say("summary.label_onset"),
+    "duration": say("summary.label_duration"),
+    "progression": say("summary.label_progression"),
+    "risk_factor": say("summary.label_risk_factor"),
+    "red_flag": say("summary.label_red_flag"),
+    "trigger": say("summary.label_trigger"),
+    "cause": say("summary.label_cause"),
 }
 #: Labels of what the NLP marks beside the warning signs, which are not signs by themselves.
 MARKER_LABELS = {
-    RECENT_START: "Timing",
-    SELF_REPORTED: "Said it is an emergency",
-    OLD_STROKE: "Earlier stroke",
+    RECENT_START: say("summary.marker_recent_start"),
+    SELF_REPORTED: say("summary.marker_self_reported"),
+    OLD_STROKE: say("summary.marker_old_stroke"),
 }
-NOT_TOLD = "not told"
+NOT_TOLD = say("summary.not_told")
 #: The presenting complaint: label, the entity it is read from.
 COMPLAINT = (
-    ("Main symptoms", "symptom"),
-    ("Where", "body_part"),
-    ("One side or both", "laterality"),
-    ("How it started", "onset"),
-    ("How long", "duration"),
-    ("Course", "progression"),
+    (say("summary.complaint_symptom"), "symptom"),
+    (say("summary.complaint_body_part"), "body_part"),
+    (say("summary.complaint_laterality"), "laterality"),
+    (say("summary.complaint_onset"), "onset"),
+    (say("summary.complaint_duration"), "duration"),
+    (say("summary.complaint_progression"), "progression"),
 )
+#: Each triage level's name on the summary; a clinician's is the chat's own label (triage.yml).
 TRIAGE_NAMES = {
-    "emergency": "Emergency: needs emergency care now",
-    "see_clinician": "See a clinician",
-    "self_care": "Self-care, watching for changes",
+    "emergency": say("summary.triage_emergency"),
+    "see_clinician": say("triage.see_clinician"),
+    "self_care": say("summary.triage_self_care"),
 }
 
 
@@ -114,10 +117,7 @@ class Summary:
     next_steps: Tuple[str, ...]
     questions: Tuple[str, ...]
     disclaimer: str
-    not_a_diagnosis: str = (
-        "This summary was made by an automated assistant from what the person typed. It is not a "
-        "diagnosis and has not been checked by a clinician."
-    )
+    not_a_diagnosis: str = say("summary.not_a_diagnosis")
 
 
 def build_summary(
@@ -178,7 +178,7 @@ def _items(findings: Sequence[Finding], kb: KnowledgeBase) -> Tuple[Item, ...]:
 
 def _label(entity: str, value: str, kb: KnowledgeBase) -> str:
     if entity == "red_flag" and value not in kb.red_flags:
-        return MARKER_LABELS.get(value, "Warning-sign detail")
+        return MARKER_LABELS.get(value, say("summary.marker_other"))
     return ENTITY_LABELS.get(entity, entity.replace("_", " ").capitalize())
 
 
@@ -230,19 +230,14 @@ def _triage_reason(assessment: Assessment, kb: KnowledgeBase) -> str:
     if assessment.triage_level == "emergency":
         if assessment.red_flags:
             signs = "; ".join(kb.red_flags[f].name for f in assessment.red_flags)
-            return f"The person described warning signs that need emergency care: {signs}."
-        return "The person said yes to the warning-sign questions."
+            return say("summary.reason_emergency_signs", signs=signs)
+        return say("summary.reason_emergency_screen")
     if assessment.unsure_flags:
         signs = "; ".join(kb.red_flags[f].name for f in assessment.unsure_flags)
-        return f"The person could not rule out a warning sign ({signs}): to be seen today."
+        return say("summary.reason_unsure", signs=signs)
     if assessment.triage_level == "self_care":
-        return (
-            "Brief numbness after pressure on the feet or legs, with no warning signs: it should pass; "
-            "to be seen if it lasts, returns or worsens."
-        )
-    return (
-        "Numbness of the feet whose cause needs a clinician's examination and tests; no warning signs told."
-    )
+        return say("summary.reason_self_care")
+    return say("summary.reason_see_clinician")
 
 
 def _causes(assessment: Assessment, kb: KnowledgeBase) -> Tuple[CauseLine, ...]:

@@ -28,6 +28,7 @@ from typing import Any, Dict, List, Mapping, Tuple
 from fhir.resources.bundle import Bundle
 
 from bot.summary.content import COMPLAINT, ENTITY_LABELS, NO, NOT_SURE, NOT_TOLD, YES, Item, Summary
+from bot.texts import say
 from bot.vocabulary import load_vocabulary
 
 Json = Dict[str, Any]
@@ -37,28 +38,29 @@ QUESTIONNAIRE_URL = f"{ASSISTANT}:questionnaire:interview"
 _IDS = uuid.uuid5(uuid.NAMESPACE_URL, ASSISTANT)
 SNOMED = "http://snomed.info/sct"
 LOINC = "http://loinc.org"
-#: SNOMED CT concepts (code, preferred term) of the entity values that have a well-known one.
+#: SNOMED CT concepts (code, preferred term) of the entity values that have a well-known one; the terms
+#: are in the text catalogue (bot/texts/en/fhir.yml).
 SNOMED_CODES: Mapping[Tuple[str, str], Tuple[str, str]] = {
-    ("symptom", "numbness"): ("44077006", "Numbness"),
-    ("symptom", "tingling"): ("62507009", "Pins and needles"),
-    ("symptom", "pain"): ("22253000", "Pain"),
-    ("symptom", "weakness"): ("26544005", "Muscle weakness"),
-    ("symptom", "breathing_difficulty"): ("267036007", "Dyspnea"),
-    ("red_flag", "breathing_difficulty"): ("267036007", "Dyspnea"),
-    ("risk_factor", "diabetes"): ("73211009", "Diabetes mellitus"),
-    ("risk_factor", "b12_deficiency"): ("190634004", "Vitamin B12 deficiency"),
+    ("symptom", "numbness"): ("44077006", say("fhir.snomed_numbness")),
+    ("symptom", "tingling"): ("62507009", say("fhir.snomed_pins_and_needles")),
+    ("symptom", "pain"): ("22253000", say("fhir.snomed_pain")),
+    ("symptom", "weakness"): ("26544005", say("fhir.snomed_muscle_weakness")),
+    ("symptom", "breathing_difficulty"): ("267036007", say("fhir.snomed_dyspnea")),
+    ("red_flag", "breathing_difficulty"): ("267036007", say("fhir.snomed_dyspnea")),
+    ("risk_factor", "diabetes"): ("73211009", say("fhir.snomed_diabetes_mellitus")),
+    ("risk_factor", "b12_deficiency"): ("190634004", say("fhir.snomed_b12_deficiency")),
 }
 #: LOINC answers (code, display) for the warning-sign screen; a sign not asked has no answer.
 SCREEN_ANSWERS: Mapping[str, Tuple[str, str]] = {
-    YES: ("LA33-6", "Yes"),
-    NO: ("LA32-8", "No"),
-    NOT_SURE: ("LA12688-0", "Don't know"),
+    YES: ("LA33-6", say("fhir.loinc_yes")),
+    NO: ("LA32-8", say("fhir.loinc_no")),
+    NOT_SURE: ("LA12688-0", say("fhir.loinc_dont_know")),
 }
 #: The interview's parts: linkId, text.
 GROUPS = (
-    ("complaint", "Presenting complaint"),
-    ("red_flag_screen", "Warning signs"),
-    ("risk_factors", "Risk factors"),
+    ("complaint", say("fhir.group_complaint")),
+    ("red_flag_screen", say("fhir.group_red_flag_screen")),
+    ("risk_factors", say("fhir.group_risk_factors")),
 )
 
 
@@ -83,10 +85,7 @@ def fhir_bundle(summary: Summary, conversation_id: str) -> Dict[str, Any]:
                 {
                     "system": f"{ASSISTANT}:made-by",
                     "code": "foot-numbness-assistant",
-                    "display": (
-                        f"Foot numbness assistant, model {provenance.model_id}, "
-                        f"code revision {provenance.revision}"
-                    ),
+                    "display": say("fhir.made_by", model=provenance.model_id, revision=provenance.revision),
                 },
             ]
         },
@@ -134,12 +133,9 @@ def _questionnaire(summary: Summary) -> Json:
         "url": QUESTIONNAIRE_URL,
         "version": summary.provenance.revision,
         "name": "FootNumbnessInterview",
-        "title": "Numbness in the feet: the assistant's interview",
+        "title": say("fhir.questionnaire_title"),
         "status": "active",
-        "description": (
-            "The questions an automated assistant asks a person about numbness in their feet: the "
-            "presenting complaint, the warning signs that need emergency care, and the risk factors."
-        ),
+        "description": say("fhir.questionnaire_description"),
         "item": [{**group, "type": "group"} for group in _groups(complaint, screen, risks)],
     }
 
@@ -194,8 +190,8 @@ def _finding(item: Item, present: bool, signs: Mapping[str, str]) -> Json:
     observation = _observation(item.entity, item.value, text, present)
     if item.words:
         said = ", ".join(f'"{words}"' for words in item.words)
-        how = "Told" if present else "Denied"
-        observation["note"] = [{"text": f"{how} by the person, in their words: {said}"}]
+        note = say("fhir.note_told", said=said) if present else say("fhir.note_denied", said=said)
+        observation["note"] = [{"text": note}]
     return observation
 
 

@@ -20,10 +20,10 @@ from typing import Any, Dict, Iterator, List
 
 import pytest
 
-from actions.summary import OFFER
 from bot.knowledge import load_knowledge_base
 from bot.replies import emergency_reply, technical_problem_reply
 from bot.settings import PROJECT_ROOT, Settings
+from bot.texts import catalogue
 from scripts.serve import Stack, free_port
 
 pytestmark = pytest.mark.e2e
@@ -111,7 +111,7 @@ def said(messages: List[Dict[str, Any]]) -> str:
 def the_emergency_reply_came(messages: List[Dict[str, Any]]) -> None:
     """The emergency reply, then the summary's links for whoever attends (made without the action
     server too)."""
-    offer = OFFER.split("{")[0]
+    offer = str(catalogue().entries["conversation.summary_offer"]).split("{")[0]
     summary = [m for m in messages if m.get("text", "").startswith(offer) or custom_type(m) == "summary"]
     emergency = [m for m in messages if m not in summary]
     [payload] = [m["custom"] for m in emergency if "custom" in m]

@@ -18,9 +18,9 @@ from typing import Any, Dict, List
 import pytest
 
 from actions.privacy import CONFIRM_QUESTION, KEPT
-from bot.interview import QUESTIONS
 from bot.runtime.forget_me import FORGOTTEN
 from bot.settings import PROJECT_ROOT, Settings
+from bot.warning_signs import screen_question
 from scripts.serve import Stack, free_port
 
 pytestmark = pytest.mark.e2e
@@ -83,7 +83,7 @@ def test_no_keeps_everything_and_the_interview_carries_on(assistant) -> None:
     kept = assistant.send(me, "/deny")
 
     assert kept[0]["text"].startswith(KEPT)
-    assert kept[-1]["text"] == QUESTIONS["red_flag_screen"].text, "the pending question is asked again"
+    assert kept[-1]["text"] == screen_question(), "the pending question is asked again"
     tracker = assistant.tracker(me)
     assert tracker["slots"]["requested_slot"] == "red_flag_screen"
     assert EVERYTHING_BUT_THE_SCREEN in user_texts(tracker)
@@ -105,7 +105,7 @@ def test_a_question_instead_of_yes_or_no_is_answered_and_the_deletion_asked_agai
     # "No" still has its question: everything is kept and the interview resumes where it was.
     kept = assistant.send(me, "/deny")
     assert kept[0]["text"].startswith(KEPT)
-    assert kept[-1]["text"] == QUESTIONS["red_flag_screen"].text
+    assert kept[-1]["text"] == screen_question()
     assert assistant.tracker(me)["slots"]["requested_slot"] == "red_flag_screen"
 
 

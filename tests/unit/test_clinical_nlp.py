@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 from typing import Any, Dict, List, Tuple
 
@@ -10,7 +11,7 @@ import pytest
 import yaml
 
 from bot.nlp.extract import EXTRACTOR_NAME, MAX_TEXT_CHARS, ClinicalExtractor
-from bot.nlp.lexicon import LEXICON_FILE, TOPIC_IDS, LexiconError, load_lexicon
+from bot.nlp.lexicon import LEXICON_DIR, TOPIC_IDS, LexiconError, load_lexicon, read_lexicon
 from bot.vocabulary import load_vocabulary
 
 Entity = Dict[str, Any]
@@ -448,7 +449,7 @@ def test_a_saved_pipeline_loads_and_behaves_the_same(extractor: ClinicalExtracto
     extractor.save(tmp_path / "pipeline")
     assert {p.name for p in (tmp_path / "pipeline").iterdir()} == {
         "spacy",
-        "lexicon.yml",
+        "lexicon",
         "red_flags.yml",
         "context_rules.json",
     }
@@ -462,28 +463,39 @@ def test_a_saved_pipeline_loads_and_behaves_the_same(extractor: ClinicalExtracto
         assert loaded.extract(text) == extractor.extract(text)
 
 
-def broken_lexicon(tmp_path: Path, edit: Any) -> Path:
-    raw = yaml.safe_load(LEXICON_FILE.read_text(encoding="utf-8"))
-    raw.pop("definitions")  # the anchors are already resolved
+def broken_lexicon(tmp_path: Path, name: str, edit: Any) -> Path:
+    """A copy of the lexicon folder whose file `name` went through `edit`."""
+    folder = tmp_path / "lexicon"
+    shutil.copytree(LEXICON_DIR, folder)
+    raw = read_lexicon(LEXICON_DIR)[name]  # the aliases are already resolved
     edit(raw)
-    path = tmp_path / "lexicon.yml"
-    path.write_text(yaml.safe_dump(raw), encoding="utf-8")
-    return path
+    (folder / name).write_text(yaml.safe_dump(raw), encoding="utf-8")
+    return folder
 
 
 @pytest.mark.parametrize(
-    ("edit", "message"),
+    ("name", "edit", "message"),
     [
-        (lambda raw: raw["entities"]["symptom"].update(numbnes=["numb-ish"]), r"entities\.symptom\.numbnes"),
-        (lambda raw: raw["entities"]["symptom"]["numbness"].remove("feels dead"), "'feels dead'"),
-        (lambda raw: raw["entities"]["cause"].pop("cidp"), "cidp"),
-        (lambda raw: raw["entities"]["onset"]["gradual"].append("suddenly"), "'suddenly' is already listed"),
         (
+            "entities/symptom.yml",
+            lambda raw: raw.update(numbnes=["numb-ish"]),
+            r"entities/symptom\.yml: numbnes",
+        ),
+        ("entities/symptom.yml", lambda raw: raw["numbness"].remove("feels dead"), "'feels dead'"),
+        ("entities/cause.yml", lambda raw: raw.pop("cidp"), "cidp"),
+        ("entities/onset.yml", lambda raw: raw["gradual"].append("suddenly"), "'suddenly' is already listed"),
+        (
+            "duration.yml",
             lambda raw: raw["duration"].append({"literal": "x", "pattern": [{"LOWR": "x"}]}),
-            r"duration\[\d+\] \(x\)",
+            r"duration\.yml: duration\[\d+\] \(x\)",
+        ),
+        (
+            "context.yml",
+            lambda raw: raw["context"]["rules"][3].update(kategory="NEGATED_EXISTENCE"),
+            r"context\.yml: context\.rules\[3\]: unknown keys \['kategory'\]",
         ),
     ],
 )
-def test_lexicon_errors_name_the_entry(tmp_path: Path, edit: Any, message: str) -> None:
+def test_lexicon_errors_name_the_file_and_entry(tmp_path: Path, name: str, edit: Any, message: str) -> None:
     with pytest.raises(LexiconError, match=message):
-        load_lexicon(broken_lexicon(tmp_path, edit))
+        load_lexicon(broken_lexicon(tmp_path, name, edit))

@@ -7,7 +7,8 @@ from typing import Any, Dict, List
 import pytest
 
 from bot import corrections
-from bot.interview import INTERVIEW_ORDER, answers, missing, part_without_side
+from bot.interview import answers, missing, part_without_side
+from bot.interview_questions import INTERVIEW_ORDER
 
 
 def ent(entity: str, value: str, text: str, phrase: str = "", **status: Any) -> Dict[str, Any]:
@@ -95,13 +96,14 @@ def test_missing_follows_the_interview_order() -> None:
 
 
 def test_every_interview_slot_has_one_short_question() -> None:
-    from bot.interview import QUESTIONS
+    from benchmarks.conversations import question_texts
 
-    assert set(QUESTIONS) == set(INTERVIEW_ORDER)
-    assert all("?" in q.text for q in QUESTIONS.values())
+    questions = question_texts()
+    assert set(questions) == set(INTERVIEW_ORDER)
+    assert all("?" in text for text in questions.values())
     # The red-flag screen lists five warning signs; every other question is one short sentence.
-    assert all(len(q.text) < 220 for slot, q in QUESTIONS.items() if slot != "red_flag_screen")
-    assert len(QUESTIONS["red_flag_screen"].text) < 360
+    assert all(len(text) < 220 for slot, text in questions.items() if slot != "red_flag_screen")
+    assert len(questions["red_flag_screen"]) < 360
 
 
 def test_an_unsure_classification_answers_only_when_the_words_do() -> None:

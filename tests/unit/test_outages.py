@@ -39,7 +39,7 @@ def test_a_store_failure_is_answered_with_the_outage_reply(error) -> None:
     messages = handle(error).messages
     assert [m["text"] for m in messages] == [OUTAGE_REPLY]
     assert messages[0]["recipient_id"] == "someone"
-    assert "emergency services" in OUTAGE_REPLY and "send it again" in OUTAGE_REPLY
+    assert "call your local emergency number now" in OUTAGE_REPLY and "send it again" in OUTAGE_REPLY
 
 
 def test_other_errors_are_not_mistaken_for_an_outage() -> None:

@@ -9,7 +9,7 @@ import pytest
 import yaml
 from shared_files import SHARED_SPEC
 
-from bot.interview import INTERVIEW_ORDER
+from bot.interview_questions import INTERVIEW_ORDER
 from bot.settings import PROJECT_ROOT
 from bot.vocabulary import VOCABULARY_FILE, load_vocabulary
 

@@ -4,26 +4,51 @@
  * assessment, the summary for the clinician) render as cards; buttons work from
  * the keyboard; new assistant messages are announced to screen readers once. Everything a person or the
  * assistant wrote is put on the page as text, never as HTML.
+ *
+ * The page's own words are not written here: web/server.py hands them over in /config.js
+ * (`window.ASSISTANT_TEXTS`, from bot/texts/<language>/page.yml and triage.yml).
  */
 (function () {
   'use strict';
 
   var h = React.createElement;
+  var TEXTS = window.ASSISTANT_TEXTS;
+
+  // The parts of the page text `name`, its `{field}`s filled in from `fields` (a string or an element each).
+  function textParts(name, fields) {
+    var template = TEXTS.page[name];
+    if (typeof template !== 'string') throw new Error('the page has no text ' + name + ' (bot/texts/)');
+    return template.split(/\{([a-z_]+)\}/).map(function (part, i) {
+      if (i % 2 === 0) return part;
+      if (!fields || !(part in fields)) throw new Error('the page text ' + name + ' needs the field ' + part);
+      return fields[part];
+    });
+  }
+
+  // The page text `name` as a string, its fields filled in.
+  function text(name, fields) {
+    return textParts(name, fields).join('');
+  }
+
+  // The page text `name` as React children, its fields filled in (with elements, e.g. a <strong>).
+  function rich(name, fields) {
+    return h.apply(null, [React.Fragment, null].concat(textParts(name, fields)));
+  }
 
   // Colour is never the only signal: each level has words and a symbol too.
   var TRIAGE = {
-    emergency: { label: 'Emergency: get help now', symbol: '\u26A0' },
-    see_clinician: { label: 'See a clinician', symbol: '\u25B6' },
-    self_care: { label: 'Self-care: keep an eye on it', symbol: '\u2713' }
+    emergency: { label: TEXTS.triage.emergency, symbol: '\u26A0' },
+    see_clinician: { label: TEXTS.triage.see_clinician, symbol: '\u25B6' },
+    self_care: { label: TEXTS.triage.self_care, symbol: '\u2713' }
   };
 
-  function paragraphs(text) {
-    if (typeof text !== 'string' || text === 'undefined') return [];
-    return text.split(/\n{2,}/).map(function (p) { return p.trim(); }).filter(Boolean);
+  function paragraphs(body) {
+    if (typeof body !== 'string' || body === 'undefined') return [];
+    return body.split(/\n{2,}/).map(function (p) { return p.trim(); }).filter(Boolean);
   }
 
   function quoteList(words) {
-    return words.map(function (w) { return '\u201C' + w + '\u201D'; }).join(', ');
+    return words.map(function (w) { return text('quoted', { words: w }); }).join(', ');
   }
 
   function Paragraphs(props) {
@@ -37,10 +62,10 @@
     var body = paragraphs(props.text).length
       ? h(Paragraphs, { text: props.text })
       : h('p', { className: 'card__text' }, payload.advice || '');
-    return h('article', { className: 'card card--emergency', 'aria-label': 'Emergency notice' },
+    return h('article', { className: 'card card--emergency', 'aria-label': text('emergency_card_label') },
       h('p', { className: 'card__title' },
         h('span', { className: 'card__symbol', 'aria-hidden': 'true' }, TRIAGE.emergency.symbol),
-        ' Emergency: call your local emergency number now'),
+        ' ' + text('emergency_card_title')),
       body);
   }
 
@@ -49,9 +74,10 @@
     var evidence = cause.evidence || [];
     return h('li', { className: 'cause' },
       h('strong', { className: 'cause__name' }, cause.name || cause.id),
-      evidence.length ? h('span', { className: 'cause__evidence' }, 'You said ' + quoteList(evidence) + '.') : null,
+      evidence.length ? h('span', { className: 'cause__evidence' },
+        text('cause_evidence', { quotes: quoteList(evidence) })) : null,
       cause.section ? h('span', { className: 'cause__section' },
-        'From the article section \u201C' + cause.section + '\u201D.') : null);
+        text('cause_section', { section: cause.section })) : null);
   }
 
   function AssessmentCard(props) {
@@ -59,33 +85,30 @@
     var level = TRIAGE[payload.triage_level] ? payload.triage_level : 'see_clinician';
     var causes = payload.possible_causes || [];
     var steps = payload.next_steps || [];
-    return h('article', { className: 'card card--assessment', 'aria-label': 'Assessment' },
+    return h('article', { className: 'card card--assessment', 'aria-label': text('assessment_label') },
       h('p', { className: 'triage triage--' + level, 'data-triage': level },
         h('span', { className: 'triage__symbol', 'aria-hidden': 'true' }, TRIAGE[level].symbol),
-        ' Triage level: ',
-        h('strong', null, TRIAGE[level].label)),
-      h('h3', { className: 'card__heading' }, 'Possible causes to talk about with a clinician'),
+        ' ',
+        rich('triage_level', { label: h('strong', null, TRIAGE[level].label) })),
+      h('h3', { className: 'card__heading' }, text('causes_heading')),
       causes.length
         ? h('ol', { className: 'causes' }, causes.map(function (cause, i) {
           return h(Cause, { key: cause.id || i, cause: cause });
         }))
-        : h('p', { className: 'card__text' },
-          'Nothing you said points clearly to one cause. A clinician can look for the reason.'),
-      steps.length ? h('h3', { className: 'card__heading' }, 'What a clinician may do next') : null,
+        : h('p', { className: 'card__text' }, text('no_clear_cause')),
+      steps.length ? h('h3', { className: 'card__heading' }, text('next_steps_heading')) : null,
       steps.length ? h('ul', { className: 'steps' }, steps.map(function (step, i) {
         return h('li', { key: i }, step);
       })) : null,
       payload.disclaimer ? h('p', { className: 'card__disclaimer' }, payload.disclaimer) : null,
       paragraphs(props.text).length
         ? h('details', { className: 'card__details' },
-          h('summary', null, 'Read the full explanation'),
+          h('summary', null, text('full_explanation')),
           h(Paragraphs, { text: props.text }))
         : null);
   }
 
   /* ---- the summary for the clinician: a PDF to download, a page to print ---- */
-
-  var SUMMARY_SPOKEN = 'A summary for your clinician is ready: download it or print it.';
 
   // Only an absolute http(s) address becomes a link or a window.
   function webLink(value) {
@@ -130,23 +153,22 @@
   function SummaryCard(props) {
     var links = props.links;
     var until = readableTime(props.payload.expires);
-    return h('article', { className: 'card card--summary', 'aria-label': 'Summary for your clinician' },
-      h('h3', { className: 'card__heading summary__heading' }, 'A summary for your clinician'),
+    return h('article', { className: 'card card--summary', 'aria-label': text('summary_label') },
+      h('h3', { className: 'card__heading summary__heading' }, text('summary_heading')),
       h('p', { className: 'card__text' },
-        'A page with what you told me, to show a doctor or nurse. ',
+        text('summary_intro') + ' ',
         until
-          ? h(React.Fragment, null, 'The links work until ',
-            h('time', { dateTime: props.payload.expires }, until), '.')
-          : 'The links work for a limited time.'),
+          ? rich('summary_until', { time: h('time', { dateTime: props.payload.expires }, until) })
+          : text('summary_no_until')),
       h('p', { className: 'summary__actions' },
         h('a', { className: 'summary__download', href: links.pdf, download: true },
-          'Download a summary for your clinician (PDF)'),
+          text('summary_download')),
         ' ',
         h('button', {
           type: 'button',
           className: 'summary__print',
           onClick: function () { window.open(printable(links.html), '_blank', 'noopener'); }
-        }, 'Print')));
+        }, text('summary_print'))));
   }
 
   /* The widget hands every message it does not know (ours carry `custom`) to this component. */
@@ -171,22 +193,22 @@
     if (payload && payload.type === 'assessment') {
       var level = TRIAGE[payload.triage_level] || TRIAGE.see_clinician;
       var names = (payload.possible_causes || []).map(function (c) { return c.name; });
-      return 'Assessment. Triage level: ' + level.label + '.' +
-        (names.length ? ' Possible causes: ' + names.join(', ') + '.' : '') +
-        ' The details are in the card.';
+      return text('spoken_assessment', { label: level.label }) +
+        (names.length ? ' ' + text('spoken_causes', { names: names.join(', ') }) : '') +
+        ' ' + text('spoken_details');
     }
-    if (summaryLinks(payload)) return SUMMARY_SPOKEN;  // the card holds the links: no address read out
-    var text = typeof message.text === 'string' ? message.text : '';
+    if (summaryLinks(payload)) return text('spoken_summary');  // the card holds the links: no address read out
+    var said = typeof message.text === 'string' ? message.text : '';
     var replies = message.quick_replies || message.buttons || [];
     if (replies.length) {
-      text += ' Answer options: ' + replies.map(function (r) { return r.title; }).join(', ') + '.';
+      said += ' ' + text('spoken_options', { titles: replies.map(function (r) { return r.title; }).join(', ') });
     }
-    return text;
+    return said;
   }
 
   function announce(message) {
     if (message.custom && message.custom.type === 'emergency') {
-      alertAnnouncer.textContent = 'Emergency. ' + (message.text || message.custom.advice || '');
+      alertAnnouncer.textContent = text('spoken_emergency', { text: message.text || message.custom.advice || '' });
       return;
     }
     var entry = document.createElement('p');
@@ -205,10 +227,10 @@
       reply.setAttribute('role', 'button');
     });
     root.querySelectorAll('.rw-new-message:not([aria-label])').forEach(function (input) {
-      input.setAttribute('aria-label', 'Your message');
+      input.setAttribute('aria-label', text('message_label'));
     });
     root.querySelectorAll('.rw-send:not([aria-label])').forEach(function (button) {
-      button.setAttribute('aria-label', 'Send');
+      button.setAttribute('aria-label', text('send_label'));
     });
     root.querySelectorAll('a[href]').forEach(function (link) {
       if (SAFE_PROTOCOLS.indexOf(new URL(link.href, location.href).protocol) < 0) link.removeAttribute('href');
@@ -245,10 +267,10 @@
     socketUrl: window.ASSISTANT_CONFIG.socketUrl,
     socketPath: '/socket.io/',
     initPayload: '/greet',
-    title: 'Foot numbness helper',
-    subtitle: 'General information, not a diagnosis',
-    inputTextFieldHint: 'Type your message\u2026',
-    connectingText: 'Connecting to the assistant\u2026',
+    title: text('widget_title'),
+    subtitle: text('widget_subtitle'),
+    inputTextFieldHint: text('input_hint'),
+    connectingText: text('connecting'),
     embedded: true,
     showCloseButton: false,
     withRules: false,
