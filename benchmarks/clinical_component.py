@@ -63,7 +63,7 @@ def messages() -> List[str]:
 
 
 def diet_like_spans(extractor: ClinicalExtractor, text: str) -> List[Dict[str, Any]]:
-    """What DIET and EntitySynonymMapper would pass on: the entities, without assertion keys."""
+    """What DIET would pass on: the entities, without assertion keys."""
     return [
         {
             "entity": e["entity"],
