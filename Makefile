@@ -25,7 +25,7 @@ help:
 	@echo "make shell  - talk to the assistant in the terminal"
 	@echo "make cluster - 2 Rasa + 2 action servers behind nginx on :8000 (PostgreSQL, Redis)"
 	@echo "make train  - train the model (skipped when no training input changed)"
-	@echo "make unit   - the fast tests (no servers, no model), about 2 minutes"
+	@echo "make unit   - the fast tests (no servers, no model), about 3 minutes"
 	@echo "make format - format the code and sort imports in place"
 	@echo "make lint   - ruff, import contracts (import-linter), mypy"
 	@echo "make bench  - benchmarks beside the stock Rasa starter -> docs/benchmarks.md (not part of make test)"
