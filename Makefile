@@ -25,7 +25,7 @@ help:
 	@echo "make shell  - talk to the assistant in the terminal"
 	@echo "make cluster - 2 Rasa + 2 action servers behind nginx on :8000 (PostgreSQL, Redis)"
 	@echo "make train  - train the model (skipped when no training input changed)"
-	@echo "make unit   - the fast tests (no servers, no model), about 3 minutes"
+	@echo "make unit   - the fast tests (no servers, no model, none marked slow)"
 	@echo "make format - format the code and sort imports in place"
 	@echo "make lint   - ruff, import contracts (import-linter), mypy"
 	@echo "make bench  - benchmarks beside the stock Rasa starter -> docs/benchmarks.md (not part of make test)"
@@ -85,12 +85,15 @@ validate: setup
 
 # The domain core: bot/ without its Rasa-facing packages.
 CORE := $(filter-out bot/graph bot/runtime bot/channels,$(wildcard bot/*.py) $(patsubst %/,%,$(dir $(wildcard bot/*/__init__.py))))
-LINT_VENV := .venv-lint
-$(LINT_VENV)/.installed: requirements/lint.txt scripts/find-python.sh
-	@echo "==> lint: import-linter's and mypy's own venv ($(LINT_VENV), requirements/lint.txt)"
-	@rm -rf $(LINT_VENV) && "$$(scripts/find-python.sh)" -m venv $(LINT_VENV)
-	@$(LINT_VENV)/bin/python -m pip install --quiet --disable-pip-version-check --no-deps -r requirements/lint.txt
+# A tool's own venv, .venv-<tool> from requirements/<tool>.txt, for tools whose dependencies
+# clash with Rasa 3.6's: lint (import-linter, mypy) and audit (pip-audit).
+.venv-%/.installed: requirements/%.txt scripts/find-python.sh
+	@echo "==> $*: the tools' own venv (.venv-$*, requirements/$*.txt)"
+	@rm -rf .venv-$* && "$$(scripts/find-python.sh)" -m venv .venv-$*
+	@.venv-$*/bin/python -m pip install --quiet --disable-pip-version-check --no-deps -r requirements/$*.txt
 	@touch $@
+
+LINT_VENV := .venv-lint
 
 # ruff; import-linter's contracts (pyproject.toml); mypy, strict on the domain core and
 # plain on the Rasa-facing packages, whose Rasa imports are untyped.
@@ -102,9 +105,9 @@ lint: setup $(LINT_VENV)/.installed
 	@$(LINT_VENV)/bin/mypy --python-executable $(BIN)/python --strict $(CORE)
 	@$(LINT_VENV)/bin/mypy --python-executable $(BIN)/python bot/graph bot/runtime bot/channels actions
 
-# The fast tests: no servers, no trained model.
+# The fast tests: no servers, no trained model, none marked slow (make test runs those too).
 unit: setup
-	@$(BIN)/pytest tests/unit -q
+	@$(BIN)/pytest tests/unit -q -m "not slow"
 
 # Formats and sorts imports in place (make lint only checks).
 format: setup
@@ -151,12 +154,6 @@ lock: setup
 
 # pip-audit in a venv of its own: it needs a newer `packaging` than Rasa 3.6 allows.
 AUDIT_VENV := .venv-audit
-$(AUDIT_VENV)/.installed: requirements/audit.txt scripts/find-python.sh
-	@echo "==> audit: pip-audit's own venv ($(AUDIT_VENV), requirements/audit.txt)"
-	@rm -rf $(AUDIT_VENV) && "$$(scripts/find-python.sh)" -m venv $(AUDIT_VENV)
-	@$(AUDIT_VENV)/bin/python -m pip install --quiet --disable-pip-version-check --no-deps -r requirements/audit.txt
-	@touch $@
-
 audit: $(AUDIT_VENV)/.installed
 	@echo "==> audit: pip-audit (requirements/lock.txt) and npm audit (web/package-lock.json)"
 	@$(AUDIT_VENV)/bin/python scripts/audit.py

@@ -1,10 +1,12 @@
 """Educational questions matched to answers by meaning, not by intent.
 
 Every answer the knowledge base can give (a topic, a cause, an overview) comes
-with a few ways of asking for it (`bot/knowledge/data/questions.yml`). A
-question is compared with all of them by TF-IDF cosine similarity over three
-views: stemmed words and word pairs ("diagnosed" meets "diagnose"); concepts,
-where a small thesaurus in the same file maps the many words for one idea to
+with a few ways of asking for it (`KnowledgeBase.questions`: a topic's or a
+cause's `asked_as` in its record, an overview's in
+`bot/knowledge/data/questions.yml`). A question is compared with all of them
+by TF-IDF cosine similarity over three views: stemmed words and word pairs
+("diagnosed" meets "diagnose"); concepts, where a small thesaurus in
+questions.yml maps the many words for one idea to
 one token ("cured", "reversible", "grow back" and "go away" all say `reverse`;
 "podiatrist" and "GP" say `clinician`); and character n-grams ("nueropathy"
 meets "neuropathy"). An answer scores its best paraphrase. A cause or topic the

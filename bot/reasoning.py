@@ -1,9 +1,10 @@
 """Triage and the ranked possible causes, from the findings alone.
 
-Pure Python: the weights live in `cause_evidence.yml`; this module derives
-the patterns the table refers to (symmetric, chronic, brief...), scores each
-cause, and decides the triage level. It never names a diagnosis: it ranks
-what is worth discussing with a clinician.
+Pure Python: the weights live in each cause's record (`evidence` in
+bot/knowledge/data/causes.yml); this module derives the patterns they refer
+to (symmetric, chronic, brief...), scores each cause, and decides the triage
+level. It never names a diagnosis: it ranks what is worth discussing with a
+clinician.
 """
 
 from __future__ import annotations
@@ -13,33 +14,14 @@ from functools import cache
 from pathlib import Path
 from typing import Dict, List, Set, Tuple
 
-import yaml
-
 from bot import red_flags
 from bot.findings import PATIENT, Findings
-from bot.vocabulary import VOCABULARY_FILE, Vocabulary, load_vocabulary
+from bot.knowledge import CAUSES_FILE, Weight, load_causes
+from bot.vocabulary import VOCABULARY_FILE, load_vocabulary
 from bot.who_is_asking import ADULT, Asker
 
-EVIDENCE_FILE = Path(__file__).with_name("cause_evidence.yml")
 CHRONIC_WEEKS = 8.0  # CIDP's "at least eight weeks"
 BRIEF_WEEKS = 1 / 7  # numbness that passes within a day
-DERIVED = (
-    "pattern:symmetric",
-    "pattern:one_sided",
-    "course:chronic",
-    "course:brief",
-    "course:progressive",
-    "pattern:slow_weakness",
-    "pattern:one_leg",
-    "pattern:long_standing_feet",
-)
-
-
-@dataclass(frozen=True)
-class Weight:
-    finding: str
-    weight: float
-    key: bool = False
 
 
 @dataclass(frozen=True)
@@ -77,36 +59,25 @@ class Assessment:
 
 
 @cache
-def load_rules(path: Path = EVIDENCE_FILE, vocabulary_path: Path = VOCABULARY_FILE) -> Tuple[CauseRule, ...]:
-    """The weights of `path`, checked against the vocabulary of `vocabulary_path`, in its causes' order."""
+def load_rules(
+    causes_file: Path = CAUSES_FILE, vocabulary_path: Path = VOCABULARY_FILE
+) -> Tuple[CauseRule, ...]:
+    """The weights of each cause's `evidence` in `causes_file`, in the causes' order of the vocabulary
+    of `vocabulary_path`. The knowledge base's loader checks them (bot.knowledge.load_causes): a
+    mistake raises `KnowledgeBaseError` naming the file, the cause and the field."""
     vocabulary = load_vocabulary(vocabulary_path)
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    missing = set(vocabulary.causes) - set(raw)
-    unknown = set(raw) - set(vocabulary.causes)
-    if missing or unknown:
-        raise ValueError(f"{path.name}: causes missing {sorted(missing)}, unknown {sorted(unknown)}")
-    rules = []
-    for cause in vocabulary.causes:
-        entry = raw[cause]
-        weights = {side: tuple(Weight(**w) for w in entry.get(side, [])) for side in ("for", "against")}
-        for weight in weights["for"] + weights["against"]:
-            _check_finding(path.name, cause, weight.finding, vocabulary)
-        if not any(w.key for w in weights["for"]):
-            raise ValueError(f"{path.name}: cause '{cause}' has no key finding")
-        rules.append(CauseRule(cause, entry["section"], weights["for"], weights["against"]))
-    return tuple(rules)
-
-
-def _check_finding(file: str, cause: str, finding: str, vocabulary: Vocabulary) -> None:
-    if finding in DERIVED:
-        return
-    entity, _, value = finding.partition(":")
-    if not vocabulary.is_canonical(entity, value):
-        raise ValueError(f"{file}: cause '{cause}': unknown finding '{finding}'")
+    causes = load_causes(causes_file, vocabulary)
+    return tuple(
+        CauseRule(
+            cause, causes[cause].section, causes[cause].evidence.supporting, causes[cause].evidence.against
+        )
+        for cause in vocabulary.causes
+    )
 
 
 def derive(findings: Findings) -> Dict[str, Tuple[str, ...]]:
-    """Every finding and derived pattern present, with the person's words for it."""
+    """Every finding and derived pattern present, with the person's words for it. A new pattern is
+    also added to `DERIVED_FINDINGS` (bot/knowledge/models.py), which a cause's evidence may name."""
     present: Dict[str, Tuple[str, ...]] = {}
     for f in findings.all:
         if f.present:

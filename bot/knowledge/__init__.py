@@ -5,16 +5,29 @@ article section it comes from; `load_knowledge_base()` validates them against
 the public vocabulary.
 """
 
-from bot.knowledge.loader import KnowledgeBaseError, load_knowledge_base
-from bot.knowledge.models import TOPIC_IDS, Cause, CausePattern, KnowledgeBase, RedFlag, Topic
+from bot.knowledge.loader import CAUSES_FILE, KnowledgeBaseError, load_causes, load_knowledge_base
+from bot.knowledge.models import (
+    TOPIC_IDS,
+    Cause,
+    CauseEvidence,
+    CausePattern,
+    KnowledgeBase,
+    RedFlag,
+    Topic,
+    Weight,
+)
 
 __all__ = [
+    "CAUSES_FILE",
     "TOPIC_IDS",
     "Cause",
+    "CauseEvidence",
     "CausePattern",
     "KnowledgeBase",
     "KnowledgeBaseError",
     "RedFlag",
     "Topic",
+    "Weight",
+    "load_causes",
     "load_knowledge_base",
 ]

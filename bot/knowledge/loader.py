@@ -3,6 +3,12 @@
 Every problem raises `KnowledgeBaseError` with a message that names the file,
 the entry id and the field, e.g. ``causes.yml: entry 'cidp': field 'mechanism'
 is missing``, so a broken edit is found at start-up, not in a conversation.
+
+Each cause and each topic is one record: besides its texts, it holds its ways of
+asking (`asked_as`) and a cause its weights for the reasoning (`evidence`), so
+`KnowledgeBase.questions` gathers the overviews' ways of asking (questions.yml)
+with those of every topic and cause, and `load_causes` is what bot/reasoning.py
+reads its weights through.
 """
 
 from __future__ import annotations
@@ -14,20 +20,24 @@ from typing import Any, Collection, Dict, Iterator, List, NoReturn, Tuple
 import yaml
 
 from bot.knowledge.models import (
+    DERIVED_FINDINGS,
     LATERALITIES,
     MECHANISM_KINDS,
     OVERVIEW_ANSWERS,
     SECTIONS,
     TOPIC_IDS,
     Cause,
+    CauseEvidence,
     CausePattern,
     KnowledgeBase,
     RedFlag,
     Topic,
+    Weight,
 )
 from bot.vocabulary import Vocabulary, load_vocabulary
 
 DATA_DIR = Path(__file__).with_name("data")
+CAUSES_FILE = DATA_DIR / "causes.yml"
 
 _CAUSE_FIELDS = (
     "id",
@@ -41,8 +51,14 @@ _CAUSE_FIELDS = (
     "clinician_next_steps",
     "tests",
     "treatment",
+    "asked_as",
+    "evidence",
 )
 _PATTERN_FIELDS = ("laterality", "where", "onset", "course")
+_EVIDENCE_FIELDS = ("for", "against")
+#: A finding `for` a cause may be a key one; `against` it, only a weight.
+_SUPPORTING_FIELDS = ("finding", "weight", "key")
+_AGAINST_FIELDS = ("finding", "weight")
 _RED_FLAG_FIELDS = (
     "id",
     "name",
@@ -57,7 +73,7 @@ _RED_FLAG_FIELDS = (
 )
 #: Read by bot/nlp/red_flag_patterns.py, not here.
 _RECOGNITION_FIELDS = ("sets", "recent_start", "self_reported_emergency", "old_stroke")
-_TOPIC_FIELDS = ("id", "kind", "title", "section", "text", "source")
+_TOPIC_FIELDS = ("id", "kind", "title", "section", "text", "source", "asked_as")
 _ADVICE_FIELDS = ("emergency_advice", "seek_care_advice", "self_care_advice")
 _OVERVIEW_FIELDS = ("overview_causes", "overview_tests", "overview_treatment")
 _MESSAGE_FIELDS = (
@@ -93,6 +109,10 @@ class _Fields:
     def _fail(self, name: str, problem: str) -> NoReturn:
         raise KnowledgeBaseError(f"{self._where}: field '{self._prefix}{name}' {problem}")
 
+    def fail(self, name: str, problem: str) -> NoReturn:
+        """Refuse the field `name` for a reason the caller checked."""
+        self._fail(name, problem)
+
     def _get(self, name: str) -> Any:
         if self._raw.get(name) is None:
             self._fail(name, "is missing")
@@ -108,6 +128,20 @@ class _Fields:
         if not value.strip():
             self._fail(name, "is empty")
         return " ".join(value.split())
+
+    def number(self, name: str) -> float:
+        """A positive number, as written (an int stays an int)."""
+        value = self._get(name)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+            self._fail(name, f"must be a positive number, found {value!r}")
+        return value
+
+    def flag(self, name: str) -> bool:
+        """`true` or `false`; absent is false."""
+        value = self._raw.get(name, False)
+        if not isinstance(value, bool):
+            self._fail(name, f"must be true or false, found {value!r}")
+        return value
 
     def choice(self, name: str, allowed: Collection[str]) -> str:
         value = self.text(name)
@@ -139,6 +173,19 @@ class _Fields:
     def mapping(self, name: str, allowed: Collection[str] | None) -> _Fields:
         """A nested mapping; `allowed` None takes any field names."""
         return _Fields(self._get(name), self._where, allowed, prefix=f"{self._prefix}{name}.")
+
+    def mappings(self, name: str, allowed: Collection[str]) -> Tuple[_Fields, ...]:
+        """The list field `name` of mappings (an empty list is fine); the fields of its n-th item
+        (from 1) are named `name[n].field`."""
+        items = self._get(name)
+        if not isinstance(items, list):
+            self._fail(name, f"must be a list, found {type(items).__name__}")
+        result: List[_Fields] = []
+        for number, item in enumerate(items, start=1):
+            if not isinstance(item, dict):
+                self._fail(f"{name}[{number}]", f"must be a mapping, found {type(item).__name__}")
+            result.append(_Fields(item, self._where, allowed, prefix=f"{self._prefix}{name}[{number}]."))
+        return tuple(result)
 
     def entries(self, name: str, allowed: Collection[str], expected: Collection[str]) -> Iterator[_Fields]:
         """The entries of the list field `name`, each keyed by an `id` from `expected`, all present once."""
@@ -195,7 +242,36 @@ def _cause(entry: _Fields, vocabulary: Vocabulary) -> Cause:
         clinician_next_steps=entry.texts("clinician_next_steps"),
         tests=entry.texts("tests", TOPIC_IDS["diagnosis"], "diagnosis topic id"),
         treatment=entry.text("treatment"),
+        asked_as=entry.texts("asked_as"),
+        evidence=_evidence(entry.mapping("evidence", _EVIDENCE_FIELDS), vocabulary),
     )
+
+
+def _weight(item: _Fields, vocabulary: Vocabulary, key: bool) -> Weight:
+    finding = item.text("finding")
+    entity, _, value = finding.partition(":")
+    if finding not in DERIVED_FINDINGS and not vocabulary.is_canonical(entity, value):
+        item.fail(
+            "finding",
+            f"has {finding!r}, which is neither an entity:value of the vocabulary nor one of: "
+            + ", ".join(DERIVED_FINDINGS),
+        )
+    return Weight(finding=finding, weight=item.number("weight"), key=item.flag("key") if key else False)
+
+
+def _evidence(evidence: _Fields, vocabulary: Vocabulary) -> CauseEvidence:
+    """A cause's weights: `for` it, with at least one key finding; `against` it, if any."""
+    supporting = tuple(
+        _weight(item, vocabulary, key=True) for item in evidence.mappings("for", _SUPPORTING_FIELDS)
+    )
+    if not any(weight.key for weight in supporting):
+        evidence.fail("for", "has no key finding (`key: true`), so the cause could never be offered")
+    against = (
+        tuple(_weight(item, vocabulary, key=False) for item in evidence.mappings("against", _AGAINST_FIELDS))
+        if evidence.present("against")
+        else ()
+    )
+    return CauseEvidence(supporting=supporting, against=against)
 
 
 def _red_flag(entry: _Fields) -> RedFlag:
@@ -223,18 +299,26 @@ def _topic(entry: _Fields, kind_of: Dict[str, str]) -> Topic:
         section=entry.choice("section", SECTIONS),
         text=entry.text("text"),
         source=entry.text("source") if entry.present("source") else None,
+        asked_as=entry.texts("asked_as"),
     )
 
 
-def _load(directory: Path, vocabulary: Vocabulary) -> KnowledgeBase:
-    causes_file = _read(directory, "causes.yml", ("causes",))
-    causes = {
+def load_causes(path: Path = CAUSES_FILE, vocabulary: Vocabulary | None = None) -> Dict[str, Cause]:
+    """The causes of the causes file `path`, in its order, validated against `vocabulary` (default:
+    bot/vocabulary.yml): one entry for each of its cause ids."""
+    vocabulary = load_vocabulary() if vocabulary is None else vocabulary
+    causes_file = _read(path.parent, path.name, ("causes",))
+    return {
         cause.id: cause
         for cause in (
             _cause(entry, vocabulary)
             for entry in causes_file.entries("causes", _CAUSE_FIELDS, vocabulary.causes)
         )
     }
+
+
+def _load(directory: Path, vocabulary: Vocabulary) -> KnowledgeBase:
+    causes = load_causes(directory / "causes.yml", vocabulary)
 
     red_flags_file = _read(directory, "red_flags.yml", ("red_flags", *_ADVICE_FIELDS, *_RECOGNITION_FIELDS))
     red_flags = {
@@ -254,12 +338,14 @@ def _load(directory: Path, vocabulary: Vocabulary) -> KnowledgeBase:
         )
     }
 
-    answer_ids = (*OVERVIEW_ANSWERS, *topics, *causes)
     questions_file = _read(directory, "questions.yml", ("subject_words", "concepts", "answers"))
     concepts_field = questions_file.mapping("concepts", None)
     concepts = {name: concepts_field.texts(name) for name in concepts_field.names()}
-    answers = questions_file.mapping("answers", answer_ids)
-    questions = {answer_id: answers.texts(answer_id) for answer_id in answer_ids}
+    # questions.yml asks only for the overviews; a topic or cause is asked for in its own record.
+    answers = questions_file.mapping("answers", OVERVIEW_ANSWERS)
+    questions = {answer_id: answers.texts(answer_id) for answer_id in OVERVIEW_ANSWERS}
+    questions.update({topic.id: topic.asked_as for topic in topics.values()})
+    questions.update({cause.id: cause.asked_as for cause in causes.values()})
 
     messages_file = _read(directory, "messages.yml", _MESSAGE_FIELDS)
     return KnowledgeBase(

@@ -37,6 +37,19 @@ OVERVIEW_ANSWERS: Tuple[str, ...] = ("causes_overview", "tests_overview", "treat
 #: Which sides a cause usually affects.
 LATERALITIES: Tuple[str, ...] = ("symmetric", "one_sided", "either")
 
+#: Findings a cause's `evidence` may name besides an "entity:value" of the vocabulary: the patterns
+#: bot/reasoning.py derives from several findings (`derive`), explained at the top of causes.yml.
+DERIVED_FINDINGS: Tuple[str, ...] = (
+    "pattern:symmetric",
+    "pattern:one_sided",
+    "course:chronic",
+    "course:brief",
+    "course:progressive",
+    "pattern:slow_weakness",
+    "pattern:one_leg",
+    "pattern:long_standing_feet",
+)
+
 #: The `topic` entity ids (a project extension of the vocabulary), by kind.
 TOPIC_IDS: Dict[str, Tuple[str, ...]] = {
     "background": (
@@ -81,6 +94,23 @@ class CausePattern:
 
 
 @dataclass(frozen=True)
+class Weight:
+    """How much one finding counts for or against a cause (a cause's `evidence` in causes.yml)."""
+
+    finding: str  # "entity:value" or one of DERIVED_FINDINGS
+    weight: float  # relative, not a probability; the number as written (an int stays an int)
+    key: bool = False  # the cause is offered only when one of its key findings is present
+
+
+@dataclass(frozen=True)
+class CauseEvidence:
+    """The weights bot/reasoning.py ranks a cause by: `for` and `against` in its record."""
+
+    supporting: Tuple[Weight, ...]  # at least one is a key finding
+    against: Tuple[Weight, ...]
+
+
+@dataclass(frozen=True)
 class Cause:
     id: str
     name: str
@@ -93,6 +123,8 @@ class Cause:
     clinician_next_steps: Tuple[str, ...]
     tests: Tuple[str, ...]  # diagnosis topic ids
     treatment: str
+    asked_as: Tuple[str, ...]  # how people may ask about it (also in KnowledgeBase.questions)
+    evidence: CauseEvidence
 
 
 @dataclass(frozen=True)
@@ -119,6 +151,7 @@ class Topic:
     section: str
     text: str
     source: str | None = None  # named public guidance, for what the article lacks
+    asked_as: Tuple[str, ...] = ()  # how people may ask for it (also in KnowledgeBase.questions)
 
 
 @dataclass(frozen=True)
@@ -141,7 +174,8 @@ class KnowledgeBase:
     pregnancy_urgent: str = ""  # pregnant, with swelling and a headache or blurred vision
     clinician_questions: Tuple[str, ...] = ()  # the summary's questions to ask at the visit
     summary_nothing_yet: str = ""  # the summary of a conversation with no findings yet
-    #: How people may ask for each answer (bot/knowledge/data/questions.yml), by answer id.
+    #: How people may ask for each answer, by answer id: the overviews' `answers` of
+    #: bot/knowledge/data/questions.yml, then each topic's and each cause's `asked_as`.
     questions: Dict[str, Tuple[str, ...]] = field(default_factory=dict)
     #: Words that make a question one about numb feet at all (questions.yml `subject_words`).
     subject_words: Tuple[str, ...] = ()

@@ -3,9 +3,10 @@
 Every file in tests/evaluation/questions/ lists questions quoted from public
 pages, each with its address, its split (`dev`: matching may be tuned on it;
 `test`: measured only; one site is never in both) and the answers that would
-serve it (`topics`: answer ids of bot/knowledge/data/questions.yml, best first,
-or `out_of_scope`). Here each question is matched as bot.questions answers it,
-without a server; tests/e2e/test_questions.py plays them through the assistant.
+serve it (`topics`: answer ids of the knowledge base, a topic, a cause or an
+overview of bot/knowledge/data/questions.yml, best first, or `out_of_scope`).
+Here each question is matched as bot.questions answers it, without a server;
+tests/e2e/test_questions.py plays them through the assistant.
 
     # what the matching gets wrong on the development half, to tune on:
     PYTHONPATH=.:tests .venv/bin/python -m evaluation.questions --split dev

@@ -1,12 +1,19 @@
-"""The sample summaries the summary tests share (tests/summary_conversations.py), built once a session:
-the extractor they run through takes about 20 s to build."""
+"""What the unit tests share, built once a session: the clinical extractor (it takes several
+seconds to build) and the sample summaries (tests/summary_conversations.py) made with it."""
 
 from __future__ import annotations
 
 import pytest
 from summary_conversations import DIABETIC, DIABETIC_SLOTS, EMERGENCY, summary_of
+from summary_conversations import extractor as shared_extractor
 
+from bot.nlp.extract import ClinicalExtractor
 from bot.summary.content import Summary
+
+
+@pytest.fixture(scope="session")
+def extractor() -> ClinicalExtractor:
+    return shared_extractor()
 
 
 @pytest.fixture(scope="session")

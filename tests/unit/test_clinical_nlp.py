@@ -25,11 +25,6 @@ SYNONYMS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def extractor() -> ClinicalExtractor:
-    return ClinicalExtractor.build()
-
-
 def found(entities: List[Entity], entity: str, value: str) -> List[Entity]:
     return [e for e in entities if e["entity"] == entity and e["value"] == value]
 
@@ -445,6 +440,7 @@ def test_a_blocker_also_vetoes_the_classifiers_stray_tags(extractor: ClinicalExt
     assert "lower_back" in {e["value"] for e in kept}
 
 
+@pytest.mark.slow
 def test_a_saved_pipeline_loads_and_behaves_the_same(extractor: ClinicalExtractor, tmp_path: Path) -> None:
     extractor.save(tmp_path / "pipeline")
     assert {p.name for p in (tmp_path / "pipeline").iterdir()} == {

@@ -143,6 +143,7 @@ def run_forget_old(env: dict) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow
 def test_make_forget_old_deletes_by_retention_days_and_prints_only_counts(tmp_path: Path) -> None:
     store = open_tracker_store(embedded_settings(tmp_path))
     now = time.time()
@@ -165,6 +166,7 @@ def test_make_forget_old_deletes_by_retention_days_and_prints_only_counts(tmp_pa
     store.engine.dispose()
 
 
+@pytest.mark.slow
 def test_make_forget_old_names_an_unreachable_database_in_one_line() -> None:
     import socket
 

@@ -16,7 +16,8 @@ from shared_files import ARTICLE
 
 from bot.knowledge import TOPIC_IDS, KnowledgeBase, KnowledgeBaseError, load_knowledge_base
 from bot.knowledge.loader import DATA_DIR
-from bot.knowledge.models import SECTIONS
+from bot.knowledge.models import OVERVIEW_ANSWERS, SECTIONS
+from bot.reasoning import load_rules
 from bot.settings import PROJECT_ROOT
 from bot.vocabulary import load_vocabulary
 
@@ -207,6 +208,50 @@ BROKEN: Dict[str, Tuple[Callable[[Path], None], str]] = {
         _edit_yaml("causes.yml", lambda d: _entry(d, "causes", "cidp").update(clinician_next_steps=[])),
         "causes.yml: entry 'cidp': field 'clinician_next_steps' is empty",
     ),
+    "cause without evidence": (
+        _edit_yaml("causes.yml", lambda d: _entry(d, "causes", "cidp").pop("evidence")),
+        "causes.yml: entry 'cidp': field 'evidence' is missing",
+    ),
+    "cause without a key finding": (
+        _edit_yaml(
+            "causes.yml",
+            lambda d: [w.pop("key", None) for w in _entry(d, "causes", "sciatica")["evidence"]["for"]],
+        ),
+        "causes.yml: entry 'sciatica': field 'evidence.for' has no key finding",
+    ),
+    "unknown finding": (
+        _edit_yaml(
+            "causes.yml",
+            lambda d: _entry(d, "causes", "cidp")["evidence"]["against"][0].update(finding="course:forever"),
+        ),
+        "causes.yml: entry 'cidp': field 'evidence.against[1].finding' has 'course:forever', which is",
+    ),
+    "weight that is not a number": (
+        _edit_yaml(
+            "causes.yml", lambda d: _entry(d, "causes", "cidp")["evidence"]["for"][0].update(weight="high")
+        ),
+        "causes.yml: entry 'cidp': field 'evidence.for[1].weight' must be a positive number",
+    ),
+    "cause without ways of asking": (
+        _edit_yaml("causes.yml", lambda d: _entry(d, "causes", "cidp").pop("asked_as")),
+        "causes.yml: entry 'cidp': field 'asked_as' is missing",
+    ),
+    "topic without ways of asking": (
+        _edit_yaml("topics.yml", lambda d: _entry(d, "topics", "myelin").pop("asked_as")),
+        "topics.yml: entry 'myelin': field 'asked_as' is missing",
+    ),
+    "topic with no ways of asking": (
+        _edit_yaml("topics.yml", lambda d: _entry(d, "topics", "myelin").update(asked_as=[])),
+        "topics.yml: entry 'myelin': field 'asked_as' is empty",
+    ),
+    "a cause's ways of asking left in questions.yml": (
+        _edit_yaml("questions.yml", lambda d: d["answers"].update(cidp=["what is CIDP"])),
+        "questions.yml: field 'answers.cidp' is not a known field",
+    ),
+    "missing overview's ways of asking": (
+        _edit_yaml("questions.yml", lambda d: d["answers"].pop("tests_overview")),
+        "questions.yml: field 'answers.tests_overview' is missing",
+    ),
     "missing red flag": (
         _edit_yaml(
             "red_flags.yml", lambda d: d["red_flags"].remove(_entry(d, "red_flags", "breathing_difficulty"))
@@ -251,6 +296,30 @@ def test_an_unchanged_copy_loads(tmp_path: Path, kb: KnowledgeBase) -> None:
     assert load_knowledge_base(directory) == kb
 
 
+def test_every_answer_is_asked_for_in_one_place(kb: KnowledgeBase) -> None:
+    """The ways of asking: the overviews' in questions.yml, every topic's and cause's in its record."""
+    assert list(kb.questions) == [*OVERVIEW_ANSWERS, *kb.topics, *kb.causes]
+    for record in (*kb.topics.values(), *kb.causes.values()):
+        assert kb.questions[record.id] == record.asked_as
+
+
+def test_the_reasoning_reads_its_weights_through_the_loader(tmp_path: Path) -> None:
+    """bot/reasoning.py's weights are the causes' `evidence`, refused by the same checks."""
+    rules = {rule.cause: rule for rule in load_rules()}
+    for cause in load_knowledge_base().causes.values():
+        assert (rules[cause.id].supporting, rules[cause.id].against) == (
+            cause.evidence.supporting,
+            cause.evidence.against,
+        )
+    shutil.copy(DATA_DIR / "causes.yml", tmp_path / "causes.yml")
+    _edit_yaml("causes.yml", lambda d: _entry(d, "causes", "cidp")["evidence"]["for"].clear())(tmp_path)
+    with pytest.raises(
+        KnowledgeBaseError, match=r"causes.yml: entry 'cidp': field 'evidence.for' has no key"
+    ):
+        load_rules(tmp_path / "causes.yml")
+
+
+@pytest.mark.slow
 def test_the_article_test_skips_when_the_shared_folder_is_absent(tmp_path: Path) -> None:
     """A clone without ../shared (a fork, a laptop) runs the suite: the tests that need the shared
     files skip, as the vocabulary test does, instead of failing."""

@@ -7,7 +7,6 @@ import pytest
 from evaluation.questions import OUT_OF_SCOPE, load_questions, problems
 
 from bot.knowledge import load_knowledge_base
-from bot.nlp.extract import ClinicalExtractor
 from bot.question_matching import default_matcher
 from bot.questions import (
     OFFER_INTERVIEW,
@@ -20,11 +19,6 @@ from bot.questions import (
 )
 
 KB = load_knowledge_base()
-
-
-@pytest.fixture(scope="module")
-def extractor() -> ClinicalExtractor:
-    return ClinicalExtractor.build()
 
 
 def best(question: str) -> str:

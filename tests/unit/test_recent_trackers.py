@@ -113,6 +113,7 @@ def test_turn_after_turn_every_event_is_stored_once_and_read_back(store: Stores,
     assert [e.as_dict() for e in again.events] == [e.as_dict() for e in run(first.retrieve(sender)).events]
 
 
+@pytest.mark.slow
 def test_thousands_of_events_in_one_save_are_all_stored(store: Stores, sender: str) -> None:
     """As when the HTTP API replaces a conversation: more rows than one statement of SQLite's default
     build may carry."""

@@ -39,11 +39,13 @@ from bot.nlp.pipeline import build_pipeline
 from bot.nlp.red_flag_patterns import load_recognition
 from bot.question_matching import QuestionMatcher
 from bot.questions import answer_text, mentioned_answers
-from bot.reasoning import EVIDENCE_FILE, Assessment, assess, load_rules, score_causes
+from bot.reasoning import Assessment, assess, load_rules, score_causes
 from bot.replies import assessment_reply, emergency_reply
 from bot.settings import PROJECT_ROOT, Settings
 from bot.texts import DEFAULT_LANGUAGE, TEXTS_DIR, catalogue, placeholders
 from bot.vocabulary import VOCABULARY_FILE, load_vocabulary
+
+pytestmark = pytest.mark.slow  # each recipe loads copies of the knowledge base and builds an extractor
 
 DOMAIN_FILE = PROJECT_ROOT / "domain.yml"
 
@@ -117,6 +119,11 @@ def test_a_red_flag_is_recognised_named_and_raises_the_emergency(
 # --- a cause ---------------------------------------------------------------------------------------
 
 CAUSE = "ski_boot_compression"
+CAUSE_QUESTIONS = [
+    "can ski boots make my feet numb",
+    "why is my ankle numb after skiing",
+    "do tight boots squeeze the nerves",
+]
 CAUSE_RECORD = {
     "id": CAUSE,
     "name": "Ski boot compression",
@@ -134,36 +141,23 @@ CAUSE_RECORD = {
     "clinician_next_steps": ["Ask which boots the person wears."],
     "tests": ["neurological_exam"],
     "treatment": "Looser boots, or a boot fitter's help.",
+    "asked_as": CAUSE_QUESTIONS,
+    "evidence": {
+        "for": [{"finding": "body_part:ankle", "weight": 5, "key": True}],
+        "against": [{"finding": "pattern:symmetric", "weight": 1}],
+    },
 }
-CAUSE_EVIDENCE = {
-    "section": CAUSE_RECORD["section"],
-    "for": [{"finding": "body_part:ankle", "weight": 5, "key": True}],
-    "against": [{"finding": "pattern:symmetric", "weight": 1}],
-}
-CAUSE_QUESTIONS = [
-    "can ski boots make my feet numb",
-    "why is my ankle numb after skiing",
-    "do tight boots squeeze the nerves",
-]
 CAUSE_PHRASES = ["ski boot compression", "ski boots"]
 
 
 def test_a_cause_is_loaded_ranked_named_and_answered(tmp_path: Path) -> None:
-    # 1. its id in the vocabulary; 2. its explanation in causes.yml and ways of asking in
-    # questions.yml; 3. its weights in cause_evidence.yml; 4. its names in the lexicon.
+    # 1. its id in the vocabulary; 2. its record in causes.yml (explanation, ways of asking and
+    # weights); 3. its names in the lexicon.
     vocabulary_file = edited(
         VOCABULARY_FILE, tmp_path / "vocabulary.yml", lambda d: d["causes"].append(CAUSE)
     )
     data = knowledge_copy(tmp_path)
-    edited(data / "causes.yml", data / "causes.yml", lambda d: d["causes"].append(CAUSE_RECORD))
-    edited(
-        data / "questions.yml",
-        data / "questions.yml",
-        lambda d: d["answers"].update({CAUSE: CAUSE_QUESTIONS}),
-    )
-    evidence = edited(
-        EVIDENCE_FILE, tmp_path / "cause_evidence.yml", lambda d: d.update({CAUSE: CAUSE_EVIDENCE})
-    )
+    causes_file = edited(data / "causes.yml", data / "causes.yml", lambda d: d["causes"].append(CAUSE_RECORD))
     lexicon = tmp_path / "lexicon"
     shutil.copytree(LEXICON_DIR, lexicon)
     cause_names = lexicon / "entities" / "cause.yml"
@@ -171,7 +165,7 @@ def test_a_cause_is_loaded_ranked_named_and_answered(tmp_path: Path) -> None:
 
     vocabulary = load_vocabulary(vocabulary_file)
     kb = _load(data, vocabulary)
-    rules = load_rules(evidence, vocabulary_file)
+    rules = load_rules(causes_file, vocabulary_file)
     names = load_lexicon(lexicon, vocabulary)
 
     findings = Findings([Finding("symptom", "numbness", "numb"), Finding("body_part", "ankle", "my ankle")])
@@ -256,26 +250,22 @@ TOPIC_RECORD = {
     "title": "Foot spas",
     "section": "Seeking Professional Diagnosis and Treatment",
     "text": "A made-up answer of this test: check the water with your hand, as numb feet cannot tell hot.",
+    "asked_as": [
+        "do foot spas help numb feet",
+        "is a foot spa safe with neuropathy",
+        "can I use a foot bath",
+    ],
 }
-TOPIC_QUESTIONS = [
-    "do foot spas help numb feet",
-    "is a foot spa safe with neuropathy",
-    "can I use a foot bath",
-]
 
 
 def test_a_topic_answers_its_question(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # 1. its id in TOPIC_IDS (bot/knowledge/models.py): for this test only; 2. its entry in
-    # topics.yml; 3. its ways of asking in questions.yml.
+    # topics.yml, with its ways of asking.
     monkeypatch.setitem(TOPIC_IDS, "treatment", (*TOPIC_IDS["treatment"], TOPIC))
     data = knowledge_copy(tmp_path)
     edited(data / "topics.yml", data / "topics.yml", lambda d: d["topics"].append(TOPIC_RECORD))
-    edited(
-        data / "questions.yml",
-        data / "questions.yml",
-        lambda d: d["answers"].update({TOPIC: TOPIC_QUESTIONS}),
-    )
     kb = load_knowledge_base(data)
+    assert kb.questions[TOPIC] == tuple(TOPIC_RECORD["asked_as"])
 
     # Asked in words only its ways of asking use (its title counts as one more way).
     match = QuestionMatcher(kb).best("can I soak my numb feet in a foot bath?")

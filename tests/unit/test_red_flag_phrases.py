@@ -18,6 +18,8 @@ from evaluation.phrases import NEAR_MISS_KINDS, evaluate, load_phrases, problems
 from bot.nlp.extract import ClinicalExtractor
 from bot.vocabulary import load_vocabulary
 
+pytestmark = pytest.mark.slow  # runs the whole phrase set through the extractor
+
 ROOT = Path(__file__).resolve().parents[2]
 REPORT_FILE = ROOT / "reports" / "red_flag_phrases.json"
 TARGET = {"recall": 1.0, "precision": 0.95}
@@ -28,8 +30,8 @@ MIN_NEAR_MISSES = 300
 
 
 @pytest.fixture(scope="module")
-def report() -> dict:
-    result = evaluate(ClinicalExtractor.build(), load_phrases())
+def report(extractor: ClinicalExtractor) -> dict:
+    result = evaluate(extractor, load_phrases())
     REPORT_FILE.parent.mkdir(parents=True, exist_ok=True)
     REPORT_FILE.write_text(json.dumps({"target": TARGET, "gate": GATE, **result}, indent=2) + "\n")
     return result

@@ -29,11 +29,6 @@ from bot.someone_else import (
 
 
 @pytest.fixture(scope="module")
-def extractor() -> ClinicalExtractor:
-    return ClinicalExtractor.build()
-
-
-@pytest.fixture(scope="module")
 def domain() -> Domain:
     return Domain.load(str(PROJECT_ROOT / "domain.yml"))
 

@@ -10,11 +10,6 @@ from bot.nlp.extract import ClinicalExtractor
 from bot.nlp.typos import ADDED, LEFT_OUT, MISTYPED, SWAPPED, TypoCorrector, edit_kind, english_words
 
 
-@pytest.fixture(scope="module")
-def extractor() -> ClinicalExtractor:
-    return ClinicalExtractor.build()
-
-
 def findings(extractor: ClinicalExtractor, text: str) -> List[Tuple[str, str, bool]]:
     return [(e["entity"], e["value"], e["negated"]) for e in extractor.extract(text)]
 

@@ -19,11 +19,6 @@ from bot.who_is_asking import advice, age_said, newly_said, pregnant, who_is_ask
 KB = load_knowledge_base()
 
 
-@pytest.fixture(scope="module")
-def extractor() -> ClinicalExtractor:
-    return ClinicalExtractor.build()
-
-
 # --- who is asking -------------------------------------------------------------------------------
 
 
