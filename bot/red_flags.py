@@ -103,10 +103,18 @@ def detect(findings: Findings) -> List[str]:
         and not (f.value in MILD_ALLOWED and f.turn in mild)
         and not (f.value == STROKE and f.turn in old_stroke)
     }
+    # The same words found as the sign and judged a course ("for months every breath is a struggle"):
+    # the lexicon's symptom of those words is that course too (the course rules judge signs only).
+    course = {(f.turn, f.value, f.text) for f in findings.all if f.entity == RED_FLAG and f.historical}
     found |= {
         flag
         for flag in SYMPTOM_FLAGS
-        if now.turns_with("symptom", flag) - (mild if flag in MILD_ALLOWED else set())
+        if {
+            f.turn
+            for f in now.all
+            if (f.entity, f.value) == ("symptom", flag) and (f.turn, flag, f.text) not in course
+        }
+        - (mild if flag in MILD_ALLOWED else set())
     }
     severe = flag_parts().get("sudden_severe_numbness")
     # Said together ("it suddenly went completely numb"): "completely" or "at all"

@@ -97,6 +97,28 @@ def test_every_red_flag_has_one_record_with_rules_and_texts() -> None:
         ("the sight in my left eye suddenly went grey like a curtain", "stroke_signs"),
         # An earlier stroke does not hide a new one.
         ("since my stroke in 2015 my hand is weak, but today my face suddenly drooped", "stroke_signs"),
+        # Breath that stops, a throat that closes, a reliever that does not help.
+        ("my throat has closed up and my breath keeps stopping", "breathing_difficulty"),
+        ("I used my puffer twenty minutes ago and I'm still wheezy and tight", "breathing_difficulty"),
+        ("my nebuliser isn't helping at all", "breathing_difficulty"),
+        # No urine passed, or nothing happens when trying.
+        ("I still haven't passed urine since lunchtime", "bladder_control_loss"),
+        ("I really need to wee but nothing happens when I try", "bladder_control_loss"),
+        # A fall or collapse is a start; a limb gone, no movement in it, unable to get oneself up.
+        ("I tripped on the stairs and I can't get myself up", "rapid_weakness"),
+        (
+            "lifted a heavy box this morning and now my leg is totally useless, no strength in my foot",
+            "rapid_weakness",
+        ),
+        (
+            "went down hard on the ice and landed on my back, my legs feel numb and I can't stand",
+            "rapid_weakness",
+        ),
+        (
+            "I stood up from the sofa and collapsed, I can't feel anything below my waist",
+            "sudden_severe_numbness",
+        ),
+        ("I keep missing my mouth with my fork and my left side feels odd", "stroke_signs"),
     ],
 )
 def test_a_red_flag_is_found_by_meaning(extractor: ClinicalExtractor, message: str, flag: str) -> None:
@@ -122,6 +144,18 @@ def test_a_red_flag_is_found_by_meaning(extractor: ClinicalExtractor, message: s
         "what's the difference between urinary retention and incontinence?",
         "can someone tell me what counts as being short of breath?",
         "my 7-year-old woke up and can't stand on his legs",
+        # A course, not an attack: for months, since a season, always, slowly, passing with rest.
+        "for months my breathing has been a struggle going uphill",
+        "I've always got out of breath in humid weather, it comes back after a rest",
+        "since the spring I've slowly become winded on hills",
+        "last October my right arm went numb and weak from a trapped nerve, it's healed now",
+        # Someone else's, told after "because her" or as a buddy's.
+        "my buddy can barely catch his breath after his run",
+        "my aunt phoned me because her face suddenly drooped",
+        # A future feared or a case supposed.
+        "I worry that one day I'll lose control of my bladder",
+        "what do I do if I can't breathe at night?",
+        "I fell asleep on the sofa and my legs feel a bit heavy",
     ],
 )
 def test_a_near_miss_is_no_emergency(extractor: ClinicalExtractor, message: str) -> None:
