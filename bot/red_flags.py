@@ -32,6 +32,13 @@ RECENT = (RED_FLAG, red_flag_patterns.RECENT_START)
 #: An earlier stroke named ("since my stroke in 2008"), and the flag whose signs it may have left.
 OLD_STROKE = (RED_FLAG, red_flag_patterns.OLD_STROKE)
 STROKE = "stroke_signs"
+#: A part told as passed later in the same message ("... but after ten minutes the feeling came back").
+RECOVERED = (RED_FLAG, red_flag_patterns.RECOVERED)
+#: Signs that stay an emergency when they have passed: a warning stroke (NHS: a TIA needs the same
+#: urgent care) always, and the cauda equina signs when they were recent ("this morning", "since
+#: yesterday"): they come and go before the damage lasts. "After my op years ago" has passed.
+STILL_URGENT_WHEN_PASSED = (STROKE,)
+STILL_URGENT_WHEN_RECENTLY_PASSED = ("bladder_control_loss",)
 #: The red flags the lexicon also finds as a symptom value of the public vocabulary.
 SYMPTOM_FLAGS = ("breathing_difficulty", "bladder_control_loss")
 #: Red flags that a "mild" said with them ("a little winded") takes back, and the words that do
@@ -84,9 +91,52 @@ def _recent_turns(findings: Findings) -> Set[int]:
     }
 
 
+def _current_not_passed(findings: Findings) -> Findings:
+    """The current findings, without a sign or a part of one told as passed after it in the same
+    message ("my leg went dead, but after ten minutes the feeling came back"; "it kept buckling,
+    but by the next day it was rock steady again"; "I couldn't breathe, but I'm fully recovered
+    now"). Stroke signs stay (STILL_URGENT_WHEN_PASSED), and so do bladder or saddle signs in a
+    message that tells of a recent start ("this morning"). The recovery itself is often judged a
+    past ("back to normal"), so any told by the person for themselves counts, but one only hoped
+    for ("if the feeling comes back") does not. A sign said after the recovery ("fine again by the
+    evening, but this morning I can't stand") stays."""
+
+    def sign(flag: str) -> Set[Tuple[str, str]]:
+        return {
+            (entity, flag) for entity in ((RED_FLAG, "symptom") if flag in SYMPTOM_FLAGS else (RED_FLAG,))
+        }
+
+    passing = set(flag_parts().values()).union(
+        *(sign(flag) for flag in load_vocabulary().red_flags if flag not in STILL_URGENT_WHEN_PASSED)
+    )
+    urgent_if_recent = set().union(*(sign(flag) for flag in STILL_URGENT_WHEN_RECENTLY_PASSED))
+    # A bare "now" is the recovery's ("all over now"), not a start.
+    recent = {
+        f.turn
+        for f in findings.all
+        if f.current
+        and ((f.entity, f.value) == SUDDEN or ((f.entity, f.value) == RECENT and f.text.lower() != "now"))
+    }
+    kept: List[Finding] = []
+    for index, finding in enumerate(findings.all):
+        if not finding.current:
+            continue
+        key = (finding.entity, finding.value)
+        if key in urgent_if_recent and finding.turn in recent:
+            kept.append(finding)
+            continue
+        if key in passing and any(
+            (f.entity, f.value) == RECOVERED and f.turn == finding.turn and f.present and not f.hypothetical
+            for f in findings.all[index + 1 :]
+        ):
+            continue
+        kept.append(finding)
+    return Findings(kept)
+
+
 def detect(findings: Findings) -> List[str]:
     """Red flag ids present in these findings, in the vocabulary's order."""
-    now = findings.current()
+    now = _current_not_passed(findings)
     mild = {
         f.turn
         for f in now.all

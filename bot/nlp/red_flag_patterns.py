@@ -32,12 +32,28 @@ SELF_REPORTED = "self_reported_emergency"
 RECENT_START = "recent_start"
 #: The value of an earlier stroke ("since my stroke in 2008"): its signs, told without a new start, are old.
 OLD_STROKE = "old_stroke"
+#: The value of a recovery ("the feeling came back", "fine again"): a part said before it has passed.
+RECOVERED = "recovered"
 #: Top-level blocks of the data file recognised like a red flag, without a vocabulary id.
 EXTRA_BLOCKS = (RECENT_START, SELF_REPORTED, OLD_STROKE)
 DEFAULT_GAP = 3
 #: Words a gap never crosses: the end of a sentence, or a clause that turns the meaning
 #: (a rule with `stops: sentence` crosses the latter: "I need to pee but nothing comes").
-SENTENCE_STOPS = (".", "!", "?", ";")
+#: Nor words that open someone's direct speech ("my son woke up saying mummy I can't feel my legs"):
+#: the "I" after them is the speaker's, not the writer's.
+SPEECH_OPENERS = (
+    "saying",
+    "says",
+    "said",
+    "crying",
+    "shouting",
+    "screaming",
+    "yelling",
+    '"',
+    "\u201c",
+    "\u201d",
+)
+SENTENCE_STOPS = (".", "!", "?", ";", *SPEECH_OPENERS)
 GAP_STOPS = (*SENTENCE_STOPS, "but", "although", "though", "however", "except")
 #: Nor does a gap hold a negation: a negation inside a sign is one of its words ("I'm not making
 #: sense"), and negates nothing; one between its words ("breathing easily, not wheezing") is ConText's.
@@ -213,6 +229,10 @@ def load_recognition(path: Path = RED_FLAGS_FILE) -> Recognition:
     shared = _sets(raw.get("sets") or {}, f"{path.name}: sets")
     records = [(str(r.get("id")), r) for r in raw["red_flags"] if isinstance(r, dict)]
     records += [(block, raw[block]) for block in EXTRA_BLOCKS if isinstance(raw.get(block), dict)]
+    # The end of a course is told with its start: `recent_start.recovered`.
+    recovered = (raw.get(RECENT_START) or {}).get(RECOVERED)
+    if isinstance(recovered, dict):
+        records.append((RECOVERED, recovered))
     rules: List[Rule] = []
     for flag, record in records:
         where = f"{path.name}: {flag}.recognise"

@@ -119,6 +119,52 @@ def test_every_red_flag_has_one_record_with_rules_and_texts() -> None:
             "sudden_severe_numbness",
         ),
         ("I keep missing my mouth with my fork and my left side feels odd", "stroke_signs"),
+        # A limb gone the colour of no blood, cold or without feeling, told as recent: a blocked artery.
+        ("my left foot has gone white and icy cold in the last hour", "sudden_severe_numbness"),
+        (
+            "I can't feel my toes and since this morning they've turned a bluish grey colour",
+            "sudden_severe_numbness",
+        ),
+        # Numbness spreading, or the feeling gone past a level, told as recent; a limb frozen solid.
+        ("the numbness started creeping into my other leg this afternoon", "sudden_severe_numbness"),
+        ("since I woke the feeling has gone past my waist", "sudden_severe_numbness"),
+        ("an hour ago my right leg went completely frozen from the hip down", "sudden_severe_numbness"),
+        # Hot and cold no longer told apart, since a recent start; a start told as "hours later".
+        ("since last night both my feet can't tell hot from cold", "sudden_severe_numbness"),
+        (
+            "I slipped in the shower and a few hours later I couldn't feel my legs at all",
+            "sudden_severe_numbness",
+        ),
+        # New foot drop and legs that will not obey.
+        ("I keep stumbling over my left foot since this morning", "rapid_weakness"),
+        ("both my legs went floppy an hour ago", "rapid_weakness"),
+        ("my legs are numb and I'm losing control of them, it started this morning", "rapid_weakness"),
+        # Balance lost at once: staggering as if drunk, the floor tilting, too dizzy to stay up.
+        ("since I got up I'm staggering about like I'm drunk and bumping into doors", "stroke_signs"),
+        ("the floor suddenly seemed to tilt under me and I can't walk straight", "stroke_signs"),
+        ("I'm so dizzy I'm clinging to the wall to stay upright", "stroke_signs"),
+        ("I feel really dizzy and my eyesight has gone blurred", "stroke_signs"),
+        # An arm that drifts, a limb like wood, a hand switched off, reading that turns to nonsense.
+        ("I raised both arms and one won't lift as high as the other", "stroke_signs"),
+        ("my left leg feels like a lump of wood", "stroke_signs"),
+        ("my right arm has suddenly switched off", "stroke_signs"),
+        ("the text on the screen turned into gibberish when I tried to read it", "stroke_signs"),
+        ("my voice sounds slurry", "stroke_signs"),
+        # A bladder that has stopped, is about to burst, is in retention, or will not go after a catheter.
+        ("my bladder seems to have stopped working", "bladder_control_loss"),
+        ("my bladder feels like it's about to burst", "bladder_control_loss"),
+        ("the scan showed my bladder is in retention", "bladder_control_loss"),
+        ("they put a catheter in earlier and I still can't wee on my own", "bladder_control_loss"),
+        # A face that drooped and recovered is still a warning stroke; numbness as soon as one stands.
+        ("my face drooped for ten minutes this morning and then it passed", "stroke_signs"),
+        # So are bladder and saddle signs that came and went: the cauda equina warning.
+        ("I wet myself without feeling it this morning, it seems fine again now", "bladder_control_loss"),
+        ("I can't feel my legs at all once I stand up, it started today", "sudden_severe_numbness"),
+        # A recovery said first does not hide a new loss said after it.
+        (
+            "my leg went numb yesterday but the feeling came back, and an hour ago I lost all feeling",
+            "sudden_severe_numbness",
+        ),
     ],
 )
 def test_a_red_flag_is_found_by_meaning(extractor: ClinicalExtractor, message: str, flag: str) -> None:
@@ -156,6 +202,22 @@ def test_a_red_flag_is_found_by_meaning(extractor: ClinicalExtractor, message: s
         "I worry that one day I'll lose control of my bladder",
         "what do I do if I can't breathe at night?",
         "I fell asleep on the sofa and my legs feel a bit heavy",
+        "I can't tell hot from cold with my feet, it's been like that for years",
+        # A child's own words to a parent, or someone who rings the person, are theirs.
+        "my son woke up this morning shouting mum I can't feel my legs",
+        "my brother phoned me wheezing and struggling for breath",
+        # A droop a doctor has named Bell's palsy has been seen to.
+        "my GP says the drooping of my face is Bell's palsy",
+        # The feeling or the strength told as back afterwards: the part has passed.
+        "my foot went completely dead at my desk this morning, but the feeling came back after I stood up",
+        "my legs buckled at the gym yesterday, but I'm walking normally again",
+        "my leg went totally numb this morning but it was back to normal in a minute",
+        "I was gasping for air at the bus stop, but it passed and I'm breathing fine again",
+        "I struggled to get my breath on the hill but got my breath back after a short rest",
+        "I couldn't pee for a day after my op but that's all over now",
+        "I wet myself a lot as a kid but I've been totally dry since",
+        # "Once": a single time long past ("once after a party"), not "once I stand up".
+        "I lost control of my bladder once after a party at uni",
     ],
 )
 def test_a_near_miss_is_no_emergency(extractor: ClinicalExtractor, message: str) -> None:
@@ -178,6 +240,16 @@ def test_the_follow_up_asks_about_the_part_said(extractor: ClinicalExtractor) ->
     question, asking = interview.screen_question(None, {}, findings)
     assert asking == "part:rapid_weakness"
     assert question.startswith("You said \u201cbarely walk\u201d") and "last few days" in question
+
+
+def test_a_pale_cold_limb_without_a_start_is_asked_about_not_called_an_emergency(
+    extractor: ClinicalExtractor,
+) -> None:
+    # The same colour with every cold spell is Raynaud's; a quick start makes it a blocked artery.
+    message = "my toes turn white and numb whenever it's cold"
+    assert flags(extractor, message) is None
+    question, asking = interview.screen_question(None, {}, conversation(extractor, message))
+    assert asking == "part:sudden_severe_numbness" and "suddenly" in question
 
 
 def test_the_whole_list_met_with_a_question_back_becomes_one_question_per_sign() -> None:
