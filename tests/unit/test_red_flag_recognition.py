@@ -125,8 +125,7 @@ def test_every_red_flag_has_one_record_with_rules_and_texts() -> None:
             "I can't feel my toes and since this morning they've turned a bluish grey colour",
             "sudden_severe_numbness",
         ),
-        # Numbness spreading, or the feeling gone past a level, told as recent; a limb frozen solid.
-        ("the numbness started creeping into my other leg this afternoon", "sudden_severe_numbness"),
+        # The feeling gone past a level, told as recent; a limb frozen solid.
         ("since I woke the feeling has gone past my waist", "sudden_severe_numbness"),
         ("an hour ago my right leg went completely frozen from the hip down", "sudden_severe_numbness"),
         # Hot and cold no longer told apart, since a recent start; a start told as "hours later".
@@ -218,6 +217,8 @@ def test_a_red_flag_is_found_by_meaning(extractor: ClinicalExtractor, message: s
         "I wet myself a lot as a kid but I've been totally dry since",
         # "Once": a single time long past ("once after a party"), not "once I stand up".
         "I lost control of my bladder once after a party at uni",
+        # Numbness that spreads is a course, not a loss of all feeling: asked about, never a red flag.
+        "the numbness in my toes has spread to my heels over the last year",
     ],
 )
 def test_a_near_miss_is_no_emergency(extractor: ClinicalExtractor, message: str) -> None:
