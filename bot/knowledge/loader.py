@@ -72,7 +72,7 @@ _RED_FLAG_FIELDS = (
     "recognise",
 )
 #: Read by bot/nlp/red_flag_patterns.py, not here.
-_RECOGNITION_FIELDS = ("sets", "recent_start", "self_reported_emergency", "old_stroke")
+_RECOGNITION_FIELDS = ("sets", "recent_start", "self_reported_emergency", "old_stroke", "recovered")
 _TOPIC_FIELDS = ("id", "kind", "title", "section", "text", "source", "asked_as")
 _ADVICE_FIELDS = ("emergency_advice", "seek_care_advice", "self_care_advice")
 _OVERVIEW_FIELDS = ("overview_causes", "overview_tests", "overview_treatment")

@@ -35,7 +35,7 @@ OLD_STROKE = "old_stroke"
 #: The value of a recovery ("the feeling came back", "fine again"): a part said before it has passed.
 RECOVERED = "recovered"
 #: Top-level blocks of the data file recognised like a red flag, without a vocabulary id.
-EXTRA_BLOCKS = (RECENT_START, SELF_REPORTED, OLD_STROKE)
+EXTRA_BLOCKS = (RECENT_START, SELF_REPORTED, OLD_STROKE, RECOVERED)
 DEFAULT_GAP = 3
 #: Words a gap never crosses: the end of a sentence, or a clause that turns the meaning
 #: (a rule with `stops: sentence` crosses the latter: "I need to pee but nothing comes").
@@ -229,10 +229,6 @@ def load_recognition(path: Path = RED_FLAGS_FILE) -> Recognition:
     shared = _sets(raw.get("sets") or {}, f"{path.name}: sets")
     records = [(str(r.get("id")), r) for r in raw["red_flags"] if isinstance(r, dict)]
     records += [(block, raw[block]) for block in EXTRA_BLOCKS if isinstance(raw.get(block), dict)]
-    # The end of a course is told with its start: `recent_start.recovered`.
-    recovered = (raw.get(RECENT_START) or {}).get(RECOVERED)
-    if isinstance(recovered, dict):
-        records.append((RECOVERED, recovered))
     rules: List[Rule] = []
     for flag, record in records:
         where = f"{path.name}: {flag}.recognise"
