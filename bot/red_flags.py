@@ -91,6 +91,20 @@ def _recent_turns(findings: Findings) -> Set[int]:
     }
 
 
+def _sign(flag: str) -> Set[Tuple[str, str]]:
+    """The findings that are the red flag `flag` itself."""
+    return {(entity, flag) for entity in ((RED_FLAG, "symptom") if flag in SYMPTOM_FLAGS else (RED_FLAG,))}
+
+
+@cache
+def _passing_signs() -> Tuple[FrozenSet[Tuple[str, str]], FrozenSet[Tuple[str, str]]]:
+    """The findings a later recovery takes back, and those it takes back only without a recent start."""
+    passing = set(flag_parts().values()).union(
+        *(_sign(flag) for flag in load_vocabulary().red_flags if flag not in STILL_URGENT_WHEN_PASSED)
+    )
+    return frozenset(passing), frozenset().union(*(_sign(flag) for flag in STILL_URGENT_WHEN_RECENTLY_PASSED))
+
+
 def _current_not_passed(findings: Findings) -> Findings:
     """The current findings, without a sign or a part of one told as passed after it in the same
     message ("my leg went dead, but after ten minutes the feeling came back"; "it kept buckling,
@@ -100,22 +114,15 @@ def _current_not_passed(findings: Findings) -> Findings:
     past ("back to normal"), so any told by the person for themselves counts, but one only hoped
     for ("if the feeling comes back") does not. A sign said after the recovery ("fine again by the
     evening, but this morning I can't stand") stays."""
-
-    def sign(flag: str) -> Set[Tuple[str, str]]:
-        return {
-            (entity, flag) for entity in ((RED_FLAG, "symptom") if flag in SYMPTOM_FLAGS else (RED_FLAG,))
-        }
-
-    passing = set(flag_parts().values()).union(
-        *(sign(flag) for flag in load_vocabulary().red_flags if flag not in STILL_URGENT_WHEN_PASSED)
-    )
-    urgent_if_recent = set().union(*(sign(flag) for flag in STILL_URGENT_WHEN_RECENTLY_PASSED))
+    now = findings.current()
+    if not any((f.entity, f.value) == RECOVERED for f in findings.all):
+        return now
+    passing, urgent_if_recent = _passing_signs()
     # A bare "now" is the recovery's ("all over now"), not a start.
     recent = {
         f.turn
-        for f in findings.all
-        if f.current
-        and ((f.entity, f.value) == SUDDEN or ((f.entity, f.value) == RECENT and f.text.lower() != "now"))
+        for f in now.all
+        if (f.entity, f.value) == SUDDEN or ((f.entity, f.value) == RECENT and f.text.lower() != "now")
     }
     kept: List[Finding] = []
     for index, finding in enumerate(findings.all):
